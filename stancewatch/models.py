@@ -1,0 +1,220 @@
+"""Frozen records passed between pipeline stages; no behaviour beyond small helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+TextSource = Literal["page", "feed"]
+Attribution = Literal["direct", "reported", "third_party"]
+ChangeKind = Literal["reversal", "softening", "hardening", "reaffirmed", "new"]
+
+# --- feeds and fetching ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """One entry of seeds/feeds.toml."""
+
+    id: str
+    url: str
+    title: str | None = None
+    tags: tuple[str, ...] = ()
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What we remember about a feed between runs, for conditional GET and health."""
+
+    feed_id: str
+    etag: str | None = None
+    last_modified: str | None = None
+    consecutive_failures: int = 0
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A completed HTTP exchange (2xx or 304); errors are raised, not returned."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    encoding: str | None = None  # from Content-Type or <meta charset>, if known
+    elapsed: float = 0.0
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of a parsed feed, with the keys used to deduplicate it."""
+
+    feed_id: str
+    guid: str
+    url: str
+    canonical_url: str
+    title: str | None
+    published: datetime | None
+    summary: str | None  # plain text or HTML as the feed gave it
+    content: str | None  # full content (content:encoded / atom:content), if any
+    content_hash: str  # hash of title + summary/content, the third dedup key
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """The result of parsing one feed body."""
+
+    feed_id: str
+    title: str | None
+    version: str | None
+    entries: tuple[FeedEntry, ...]
+    bozo_reason: str | None = None  # set when feedparser flagged the feed but it was usable
+    skipped_entries: tuple[str, ...] = ()  # reasons for entries dropped (no link, bad URL)
+
+
+# --- articles ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Article:
+    """Clean text of one article and how we obtained it."""
+
+    url: str
+    canonical_url: str
+    feed_id: str | None
+    guid: str | None
+    title: str | None
+    author: str | None
+    published: datetime | None
+    language: str | None
+    text: str
+    text_source: TextSource
+    content_hash: str  # of the entry (dedup key carried from the feed), or of the text
+    http_status: int | None = None
+    extract_note: str | None = None  # why the feed fallback was used, if it was
+
+
+# --- positions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One stated position found in a text: whose, on what, which way, and how we know."""
+
+    actor: str
+    issue: str
+    stance: str  # label on the issue's ordered scale, e.g. "reject", "accept_if", "demand"
+    score: float  # the stance's place on that scale, -1.0 (reject) .. +1.0 (accept/demand)
+    attribution: Attribution
+    sentence: str
+    sentence_index: int
+    source: str | None = None  # who uttered it, if not the actor itself ("Blinken", "sources")
+    modality: str | None = None  # "hedged", "conditional", ... or None when plain
+    condition: str | None = None  # the condition's text ("before the final release ...")
+    background: bool = False  # a recap of an old position rather than news
+
+
+@dataclass(frozen=True)
+class BaselinePosition:
+    """A stated position from the seed documents: where things stood."""
+
+    id: str
+    actor: str
+    issue: str
+    stance: str
+    score: float
+    text: str  # the seed sentence
+    seed_file: str
+    attribution: Attribution = "direct"
+    pinned: bool = False  # set or corrected by the analyst's overrides file
+
+
+@dataclass(frozen=True)
+class Change:
+    """A graded comparison of one article statement with the baseline."""
+
+    actor: str
+    issue: str
+    kind: ChangeKind
+    stance: str
+    score: float
+    evidence: str
+    attribution: Attribution
+    confidence: float
+    baseline: BaselinePosition | None = None  # None for kind == "new"
+
+    @property
+    def is_shift(self) -> bool:
+        return self.kind in ("reversal", "softening", "hardening")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything the engine concluded about one text."""
+
+    related: bool
+    relatedness: float
+    changes: tuple[Change, ...] = ()
+    statements: tuple[Statement, ...] = ()
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemFailure:
+    """A recorded per-item failure: the run went on without this item."""
+
+    stage: str  # poll | parse | fetch | extract | compare | store
+    url: str | None
+    feed_id: str | None
+    error_class: str
+    message: str
+
+
+@dataclass
+class RunSummary:
+    """Counts for one monitor run; mutable while the run builds it."""
+
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"  # running | ok | partial | failed
+    feeds_polled: int = 0
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    entries_seen: int = 0
+    entries_new: int = 0
+    articles_stored: int = 0
+    articles_from_feed: int = 0
+    statements_stored: int = 0
+    changes_stored: int = 0
+    errors: list[ItemFailure] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "status": self.status,
+            "feeds_polled": self.feeds_polled,
+            "feeds_not_modified": self.feeds_not_modified,
+            "feeds_failed": self.feeds_failed,
+            "entries_seen": self.entries_seen,
+            "entries_new": self.entries_new,
+            "articles_stored": self.articles_stored,
+            "articles_from_feed": self.articles_from_feed,
+            "statements_stored": self.statements_stored,
+            "changes_stored": self.changes_stored,
+            "errors": len(self.errors),
+        }

@@ -1,0 +1,91 @@
+"""The one settings object: defaults, overridden by STANCEWATCH_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from stancewatch import __version__
+from stancewatch.errors import ConfigError
+
+#: The checkout this package lives in; seeds/ and storage/ are found relative to it by default.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+ENV_PREFIX = "STANCEWATCH_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, in one place. Read at the edges (CLI, flows) and passed in."""
+
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    feeds_file: Path | None = None  # default: <seeds_dir>/feeds.toml
+    db_path: Path = PROJECT_ROOT / "storage" / "stancewatch.duckdb"
+
+    # HTTP
+    user_agent: str = f"stancewatch/{__version__} (+news position monitor)"
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_deadline: float = 60.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    retries: int = 3
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    fetch_workers: int = 8
+
+    # Pipeline
+    max_articles_per_run: int = 500
+    min_text_chars: int = 200
+    batch_size: int = 50
+
+    # Database
+    db_busy_timeout: float = 5.0
+
+    # Scheduling
+    interval_minutes: int = 15
+
+    @property
+    def feed_list_path(self) -> Path:
+        return self.feeds_file if self.feeds_file is not None else self.seeds_dir / "feeds.toml"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """Return a copy with the given fields replaced (None values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from defaults plus STANCEWATCH_<FIELD> variables.
+
+        A malformed value raises ConfigError naming the variable, never a bare ValueError.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            name = ENV_PREFIX + field.name.upper()
+            raw = env.get(name)
+            if raw is None or raw == "":
+                continue
+            values[field.name] = _coerce(name, raw, field.default)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _coerce(name: str, raw: str, default: object) -> object:
+    try:
+        if isinstance(default, bool):
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            value: object = int(raw)
+        elif isinstance(default, float):
+            value = float(raw)
+        elif isinstance(default, Path) or default is None:
+            value = Path(raw).expanduser()
+        else:
+            value = raw
+    except ValueError:
+        raise ConfigError(f"environment variable {name}={raw!r} is not a valid value") from None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        raise ConfigError(f"environment variable {name}={raw!r} must not be negative")
+    return value
