@@ -86,6 +86,17 @@ class ParsedFeed:
 
 
 @dataclass(frozen=True)
+class ExtractedPage:
+    """What trafilatura found in one HTML page."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
 class Article:
     """Clean text of one article and how we obtained it."""
 
