@@ -38,6 +38,7 @@ class Settings:
 
     # Pipeline
     max_articles_per_run: int = 500
+    max_fetch_attempts: int = 3  # runs that retry a page after a transient failure
     min_text_chars: int = 200
     batch_size: int = 50
 

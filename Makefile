@@ -1,0 +1,42 @@
+# The two commands: `make demo` and `make test`. Each builds .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+# Nothing here talks to the internet except the package installer.
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+.PHONY: setup demo test lint eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/stancewatch demo
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check stancewatch flows tests benchmarks
+	$(BIN)/ruff format --check stancewatch flows tests benchmarks
+	$(BIN)/mypy stancewatch flows
+
+eval: $(STAMP)
+	$(BIN)/stancewatch eval eval/ceasefire eval/ev_tariffs
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_compare.py
+	$(BIN)/python benchmarks/store_insert.py
+	$(BIN)/python benchmarks/extraction_quality.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache storage/*.duckdb storage/*.wal

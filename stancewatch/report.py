@@ -1,0 +1,152 @@
+"""Render run summaries, comparisons and query rows as text, markdown, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from stancewatch.models import Change, Comparison, RunSummary
+
+OutputFormat = str  # "table" | "json" | "csv" | "jsonl"
+FORMATS = ("table", "json", "csv", "jsonl")
+
+
+def change_to_dict(change: Change) -> dict[str, Any]:
+    """The compare contract's shape for one change (DESIGN.md)."""
+    baseline = change.baseline
+    return {
+        "actor": change.actor,
+        "issue": change.issue,
+        "kind": change.kind,
+        "stance": change.stance,
+        "baseline": (
+            {"id": baseline.id, "stance": baseline.stance, "text": baseline.text}
+            if baseline
+            else None
+        ),
+        "evidence": change.evidence,
+        "attribution": change.attribution,
+        "confidence": round(change.confidence, 3),
+    }
+
+
+def comparison_to_dict(comparison: Comparison, *, source: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if source is not None:
+        out["source"] = source
+    out["related"] = comparison.related
+    out["relatedness"] = round(comparison.relatedness, 3)
+    out["changes"] = [change_to_dict(change) for change in comparison.changes]
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def rows_to_json(rows: Sequence[Mapping[str, Any]]) -> str:
+    return json.dumps([{k: _plain(v) for k, v in row.items()} for row in rows], indent=2)
+
+
+def rows_to_jsonl(rows: Iterable[Mapping[str, Any]]) -> str:
+    return "\n".join(
+        json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False) for row in rows
+    )
+
+
+def rows_to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
+    columns = list(columns or (rows[0].keys() if rows else []))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(_plain(row.get(k))) for k in columns})
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def shorten(text: str | None, width: int) -> str:
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def table_cells(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, width: int = 80
+) -> list[list[str]]:
+    """Rows as display strings for a terminal table, long text shortened."""
+    out = []
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = _plain(row.get(column))
+            if isinstance(value, str) and "T" in value and value[:4].isdigit():
+                value = value[:16].replace("T", " ")
+            cells.append(shorten(_cell(value), width))
+        out.append(cells)
+    return out
+
+
+def summary_lines(summary: RunSummary) -> list[str]:
+    """A run summary as short human lines (CLI and logs)."""
+    duration = ""
+    if summary.finished_at:
+        duration = f" in {(summary.finished_at - summary.started_at).total_seconds():.1f}s"
+    lines = [
+        f"run {summary.run_id}: {summary.status}{duration}",
+        f"feeds: {summary.feeds_polled} polled, {summary.feeds_not_modified} not modified, "
+        f"{summary.feeds_failed} failed",
+        f"entries: {summary.entries_seen} in feeds, {summary.entries_new} new",
+        f"articles: {summary.articles_stored} stored "
+        f"({summary.articles_from_feed} from feed text)",
+        f"positions: {summary.statements_stored} statements, "
+        f"{summary.changes_stored} changes/reaffirmations",
+    ]
+    if summary.errors:
+        lines.append(f"problems recorded: {len(summary.errors)}")
+        lines.extend(
+            f"  - [{f.stage}] {f.url or f.feed_id or ''}: {f.error_class}: {shorten(f.message, 120)}"
+            for f in summary.errors[:20]
+        )
+        if len(summary.errors) > 20:
+            lines.append(f"  … and {len(summary.errors) - 20} more (stancewatch errors)")
+    return lines
+
+
+def summary_markdown(summary: RunSummary, changes: Sequence[Mapping[str, Any]] = ()) -> str:
+    """A run summary for the Prefect dashboard's artifact page."""
+    parts = ["# stancewatch run", ""]
+    parts += [f"- {line}" for line in summary_lines(summary)[:5]]
+    if summary.errors:
+        parts += ["", "## Problems", "", "| stage | where | error |", "|---|---|---|"]
+        parts += [
+            f"| {f.stage} | {f.url or f.feed_id or ''} | {f.error_class}: "
+            f"{shorten(f.message, 100).replace('|', '/')} |"
+            for f in summary.errors[:50]
+        ]
+    if changes:
+        parts += ["", "## Changes", "", "| actor | issue | kind | evidence |", "|---|---|---|---|"]
+        parts += [
+            f"| {c['actor']} | {c['issue']} | {c['kind']} | "
+            f"{shorten(str(c.get('evidence')), 140).replace('|', '/')} |"
+            for c in changes
+        ]
+    return "\n".join(parts) + "\n"

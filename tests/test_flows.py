@@ -1,0 +1,48 @@
+"""The Prefect monitor flow under a real (temporary) Prefect server."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.monitor import monitor
+from stancewatch import store
+from stancewatch.settings import Settings
+from tests.conftest import NewsSite
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_monitor_flow_stores_articles_and_is_idempotent(
+    site: NewsSite, settings: Settings
+) -> None:
+    params = {
+        "seeds_dir": str(settings.seeds_dir),
+        "feeds_file": str(settings.feed_list_path),
+        "db_path": str(settings.db_path),
+    }
+    first = monitor(**params)
+    second = monitor(**params)
+
+    assert first["status"] == "partial"  # the broken feed and the failing pages are recorded
+    assert first["articles_stored"] == 3
+    assert second["articles_stored"] == 1  # the page that answered 500 the first time
+    assert site.hits("/news/a.html") == [200]
+    with store.open_db(settings.db_path, read_only=True) as con:
+        runs = store.list_runs(con)
+        errors = store.list_errors(con)
+    assert {r["status"] for r in runs} == {"partial"}
+    assert any("404" in e["message"] for e in errors)
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_monitor_flow_fails_clearly_on_bad_seeds(
+    site: NewsSite, settings: Settings
+) -> None:
+    from stancewatch.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        monitor(
+            seeds_dir=str(settings.db_path.parent / "no-such-seeds"),
+            feeds_file=str(settings.feed_list_path),
+            db_path=str(settings.db_path),
+        )
+    assert site.requests == []
