@@ -1,0 +1,1 @@
+"""Prefect flows: the package's stages wrapped as tasks, scheduled and observed."""

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from stancewatch import __version__
 from stancewatch.errors import ConfigError
@@ -52,9 +53,10 @@ class Settings:
     def feed_list_path(self) -> Path:
         return self.feeds_file if self.feeds_file is not None else self.seeds_dir / "feeds.toml"
 
-    def with_overrides(self, **changes: object) -> Settings:
+    def with_overrides(self, **changes: Any) -> Settings:
         """Return a copy with the given fields replaced (None values are ignored)."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        given: dict[str, Any] = {k: v for k, v in changes.items() if v is not None}
+        return replace(self, **given)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
