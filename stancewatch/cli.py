@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
@@ -24,6 +25,8 @@ from stancewatch.settings import PROJECT_ROOT, Settings
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False)
+
+DEMO_PORT = 8765
 
 
 class UserError(click.ClickException):
@@ -227,7 +230,10 @@ def feeds_command(
             "last_polled_at": state.get(f.id, {}).get("last_polled_at"),
             "last_status": state.get(f.id, {}).get("last_status"),
             "consecutive_failures": state.get(f.id, {}).get("consecutive_failures", 0),
+            "articles": state.get(f.id, {}).get("articles", 0),
+            "pending": state.get(f.id, {}).get("entries_pending", 0),
             "last_error": state.get(f.id, {}).get("last_error"),
+            "last_warning": state.get(f.id, {}).get("last_warning"),
         }
         for f in configured
     ]
@@ -323,7 +329,7 @@ def errors(
     settings = load_settings(db=db)
     with store.open_db(settings.db_path, read_only=True) as con:
         rows = store.list_errors(con, run_id=run_id, limit=limit)
-    columns = ["at", "run_id", "stage", "feed_id", "url", "error_class", "message"]
+    columns = ["occurred_at", "run_id", "stage", "feed_id", "url", "error_class", "message"]
     print_rows(rows, columns, fmt, empty="no problems recorded")
 
 
@@ -457,7 +463,12 @@ def demo(
     from stancewatch.demo import demo_feeds_file, serve_demo_site
 
     settings = load_settings(db=db)
-    with serve_demo_site() as site:
+    with ExitStack() as stack:
+        try:
+            # A stable port keeps the demo's URLs and ETags stable between runs.
+            site = stack.enter_context(serve_demo_site(port=DEMO_PORT))
+        except ConfigError:
+            site = stack.enter_context(serve_demo_site(port=0))
         feeds_file = demo_feeds_file(site.base_url, settings.db_path.parent / "demo-feeds.toml")
         out.print(f"demo site serving at {site.base_url} (3 feeds, offline)")
         from flows.monitor import monitor

@@ -1,0 +1,98 @@
+"""Open the DuckDB file for one short store step: lock retries, UTC session, schema checks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from stancewatch.errors import DatabaseBusyError, DatabaseError, SchemaVersionError
+from stancewatch.store.migrations import LATEST_VERSION, migrate, schema_version
+
+# DuckDB reports a file held by another process with these phrases in an IOException.
+_LOCK_MESSAGES = ("Could not set lock", "Conflicting lock")
+_RETRY_SLEEP = 0.05
+
+
+@contextmanager
+def open_db(
+    path: Path, *, read_only: bool = False, busy_timeout: float = 5.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Connect to the database file for the duration of the block, then close it.
+
+    Only one process can have the file open while it is written, so callers open it for
+    one store step and never hold it. Write mode creates the file and its directory and
+    migrates the schema to the latest version; read-only mode requires an existing, fully
+    migrated database. A file locked by another process is retried until busy_timeout,
+    then DatabaseBusyError.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise DatabaseError(
+            "no database here; run `stancewatch run` or `stancewatch db migrate` first",
+            file=str(path),
+        )
+    if not read_only:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(
+                f"cannot create the database directory: {exc}", file=str(path)
+            ) from exc
+    con = _connect(path, read_only=read_only, busy_timeout=busy_timeout)
+    try:
+        _prepare(con, path, read_only=read_only)
+        yield con
+    finally:
+        con.close()
+
+
+def _connect(path: Path, *, read_only: bool, busy_timeout: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + max(busy_timeout, 0.0)
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not any(phrase in str(exc) for phrase in _LOCK_MESSAGES):
+                raise DatabaseError(f"cannot open the database: {exc}", file=str(path)) from exc
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise DatabaseBusyError(
+                    "database is busy (another stancewatch process is writing); "
+                    "try again in a moment",
+                    file=str(path),
+                ) from exc
+            time.sleep(min(_RETRY_SLEEP, remaining))
+        except duckdb.Error as exc:
+            raise DatabaseError(f"cannot open the database: {exc}", file=str(path)) from exc
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool) -> None:
+    # The session time zone decides how TIMESTAMPTZ values come back; the machine's
+    # local zone must not leak into stored or printed times.
+    con.execute("SET TimeZone = 'UTC'").fetchall()
+    try:
+        if not read_only:
+            migrate(con)
+            return
+        version = schema_version(con)
+    except DatabaseError as exc:  # from migrate(), which does not know the path
+        exc.file = exc.file or str(path)
+        raise
+    except duckdb.Error as exc:
+        raise DatabaseError(f"cannot read the database schema: {exc}", file=str(path)) from exc
+    if version > LATEST_VERSION:
+        raise SchemaVersionError(
+            f"database schema version {version} is newer than this stancewatch knows "
+            f"({LATEST_VERSION}); upgrade stancewatch",
+            file=str(path),
+        )
+    if version < LATEST_VERSION:
+        raise DatabaseError(
+            f"database schema is at version {version}, this stancewatch needs "
+            f"{LATEST_VERSION}; run `stancewatch db migrate`",
+            file=str(path),
+        )

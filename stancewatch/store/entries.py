@@ -1,0 +1,158 @@
+"""The per-entry work queue: feed entries wait here until their article is stored or gives up.
+
+A run that fails to fetch an article leaves its entry pending, so a later run retries it even
+when the feed itself now answers 304 Not Modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+
+from stancewatch.models import FeedEntry
+from stancewatch.store.staging import TEXT, TIMESTAMP, row_count, staged, utc
+
+ENTRY_STATUSES = ("pending", "done", "failed")
+
+_ENTRY_COLUMNS = {
+    "canonical_url": TEXT,
+    "feed_id": TEXT,
+    "guid": TEXT,
+    "url": TEXT,
+    "title": TEXT,
+    "published": TIMESTAMP,
+    "summary": TEXT,
+    "content": TEXT,
+    "content_hash": TEXT,
+}
+_OUTCOME_COLUMNS = {"canonical_url": TEXT, "status": TEXT, "error": TEXT}
+
+
+def add_entries(con: duckdb.DuckDBPyConnection, entries: Sequence[FeedEntry], run_id: str) -> int:
+    """Queue entries never seen before as 'pending'; returns how many were added.
+
+    An entry is known when any of its keys is: its guid within its feed, its canonical URL,
+    or its content hash (the same story under another URL or in another feed).
+    """
+    fresh = _unique_within_batch(entries)
+    rows = [
+        (
+            e.canonical_url,
+            e.feed_id,
+            e.guid,
+            e.url,
+            e.title,
+            e.published,
+            e.summary,
+            e.content,
+            e.content_hash,
+        )
+        for e in fresh
+    ]
+    with staged(con, _ENTRY_COLUMNS, rows) as stage:
+        return row_count(
+            con,
+            f"""
+            INSERT INTO entries (canonical_url, feed_id, guid, url, title, published, summary,
+                                 content, content_hash, status, attempts, first_seen_at, run_id)
+            SELECT s.canonical_url, s.feed_id, s.guid, s.url, s.title, s.published, s.summary,
+                   s.content, s.content_hash, 'pending', 0, now(), $run_id
+            FROM {stage} AS s
+            WHERE NOT EXISTS (SELECT 1 FROM entries AS e WHERE e.canonical_url = s.canonical_url)
+              AND NOT EXISTS (SELECT 1 FROM entries AS e
+                              WHERE e.feed_id = s.feed_id AND e.guid = s.guid)
+              AND NOT EXISTS (SELECT 1 FROM entries AS e WHERE e.content_hash = s.content_hash)
+            """,
+            {"run_id": run_id},
+        )
+
+
+def pending_entries(
+    con: duckdb.DuckDBPyConnection, *, max_attempts: int, limit: int
+) -> list[FeedEntry]:
+    """Entries still to process (fewer than max_attempts tries), oldest first."""
+    rows = con.execute(
+        """
+        SELECT feed_id, guid, url, canonical_url, title, published, summary, content,
+               content_hash
+        FROM entries
+        WHERE status = 'pending' AND attempts < $max_attempts
+        ORDER BY first_seen_at, published NULLS LAST, canonical_url
+        LIMIT $limit
+        """,
+        {"max_attempts": max_attempts, "limit": max(limit, 0)},
+    ).fetchall()
+    entries = []
+    for feed_id, guid, url, canonical_url, title, published, summary, content, hash_ in rows:
+        entries.append(
+            FeedEntry(
+                feed_id=feed_id,
+                guid=guid,
+                url=url,
+                canonical_url=canonical_url,
+                title=title,
+                published=utc(published),
+                summary=summary,
+                content=content,
+                content_hash=hash_,
+            )
+        )
+    return entries
+
+
+def entry_attempts(con: duckdb.DuckDBPyConnection, canonical_urls: Sequence[str]) -> dict[str, int]:
+    """How many runs already tried each of these entries (unknown URLs are left out)."""
+    if not canonical_urls:
+        return {}
+    rows = con.execute(
+        "SELECT canonical_url, attempts FROM entries WHERE list_contains($urls, canonical_url)",
+        {"urls": list(canonical_urls)},
+    ).fetchall()
+    return {url: int(attempts) for url, attempts in rows}
+
+
+def mark_entries(
+    con: duckdb.DuckDBPyConnection, outcomes: Sequence[tuple[str, str, str | None]]
+) -> None:
+    """Record attempts: (canonical_url, 'done' | 'pending' | 'failed', error or None).
+
+    Each outcome counts one attempt; 'pending' means "try again in a later run". When a URL
+    appears more than once, its last outcome wins.
+    """
+    latest: dict[str, tuple[str, str, str | None]] = {}
+    for canonical_url, status, error in outcomes:
+        if status not in ENTRY_STATUSES:
+            raise ValueError(f"entry status must be one of {ENTRY_STATUSES}, not {status!r}")
+        latest[canonical_url] = (canonical_url, status, error)
+    with staged(con, _OUTCOME_COLUMNS, list(latest.values())) as stage:
+        row_count(
+            con,
+            f"""
+            UPDATE entries SET
+                status = s.status,
+                attempts = entries.attempts + 1,
+                last_error = s.error,
+                last_attempt_at = now()
+            FROM {stage} AS s
+            WHERE entries.canonical_url = s.canonical_url
+            """,
+        )
+
+
+def _unique_within_batch(entries: Sequence[FeedEntry]) -> list[FeedEntry]:
+    # Compared with the entries kept so far, exactly as the INSERT compares with stored
+    # rows, so a batch ends up the same whether it is added at once or entry by entry.
+    urls: set[str] = set()
+    guids: set[tuple[str, str]] = set()
+    hashes: set[str] = set()
+    kept: list[FeedEntry] = []
+    for entry in entries:
+        guid = (entry.feed_id, entry.guid)
+        if entry.canonical_url in urls or guid in guids or entry.content_hash in hashes:
+            continue
+        urls.add(entry.canonical_url)
+        guids.add(guid)
+        hashes.add(entry.content_hash)
+        kept.append(entry)
+    return kept

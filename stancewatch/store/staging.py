@@ -1,0 +1,77 @@
+"""Move values across the DuckDB boundary: batches in as Arrow tables, timestamps out in UTC."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import duckdb
+import pyarrow as pa
+
+T = TypeVar("T")
+
+TEXT = pa.string()
+INT = pa.int64()
+FLOAT = pa.float64()
+BOOL = pa.bool_()
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+TEXT_LIST = pa.list_(pa.string())
+
+
+@contextmanager
+def staged(
+    con: duckdb.DuckDBPyConnection,
+    columns: Mapping[str, pa.DataType],
+    rows: Sequence[Sequence[Any]],
+) -> Iterator[str]:
+    """Register `rows` (tuples in `columns` order) as a relation; yields its name.
+
+    Row-at-a-time inserts run at about a thousand rows a second; one Arrow batch read by
+    a single INSERT ... SELECT runs at hundreds of thousands.
+    """
+    names = list(columns)
+    by_column = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    table = pa.table(
+        {
+            name: pa.array(values, type=columns[name])
+            for name, values in zip(names, by_column, strict=True)
+        }
+    )
+    relation = f"staged_{uuid.uuid4().hex}"
+    con.register(relation, table)
+    try:
+        yield relation
+    finally:
+        con.unregister(relation)
+
+
+def first_by_key(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
+    """Items in order, keeping only the first of each key (a batch must not collide with
+    itself: set-based inserts check only against rows already stored)."""
+    seen: set[Hashable] = set()
+    kept: list[T] = []
+    for item in items:
+        marker = key(item)
+        if marker not in seen:
+            seen.add(marker)
+            kept.append(item)
+    return kept
+
+
+def row_count(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Sequence[Any] | Mapping[str, Any] | None = None,
+) -> int:
+    """Run an INSERT/UPDATE/DELETE and return how many rows it touched (fetching the
+    count to the end also frees the connection for the next statement)."""
+    rows = con.execute(sql, params).fetchall()
+    return int(rows[0][0]) if rows and rows[0] else 0
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """The same instant with datetime.UTC as its tzinfo (DuckDB returns a ZoneInfo)."""
+    return moment.astimezone(UTC) if moment is not None else None

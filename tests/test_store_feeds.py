@@ -1,0 +1,136 @@
+"""Tests for stancewatch.store.feeds: feed configuration sync and polling state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from stancewatch.models import FeedConfig, FeedState
+from stancewatch.store import feed_states, list_feeds, open_db, record_feed_poll, sync_feeds
+
+WIRE = FeedConfig("wire", "https://wire.example/rss", "The Wire", ("world", "mideast"))
+DAILY = FeedConfig("daily", "https://daily.example/atom.xml", None, (), enabled=False)
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    with open_db(tmp_path / "watch.duckdb") as connection:
+        sync_feeds(connection, [WIRE, DAILY])
+        yield connection
+
+
+def _feed(con: duckdb.DuckDBPyConnection, feed_id: str) -> dict[str, object]:
+    return next(row for row in list_feeds(con) if row["id"] == feed_id)
+
+
+def _poll_ok(con: duckdb.DuckDBPyConnection, **changes: object) -> None:
+    values: dict[str, object] = {
+        "ok": True,
+        "status": 200,
+        "etag": None,
+        "last_modified": None,
+        "error": None,
+        "entries": 0,
+    }
+    values.update(changes)
+    record_feed_poll(con, "wire", **values)  # type: ignore[arg-type]
+
+
+def test_sync_inserts_config_rows_once(con: duckdb.DuckDBPyConnection) -> None:
+    sync_feeds(con, [WIRE, DAILY, WIRE])
+
+    feeds = list_feeds(con)
+    assert [f["id"] for f in feeds] == ["daily", "wire"]
+    wire = _feed(con, "wire")
+    assert (wire["url"], wire["title"], wire["tags"], wire["enabled"]) == (
+        WIRE.url,
+        "The Wire",
+        ["world", "mideast"],
+        True,
+    )
+    assert _feed(con, "daily")["enabled"] is False
+
+
+def test_sync_updates_config_and_keeps_poll_state(con: duckdb.DuckDBPyConnection) -> None:
+    _poll_ok(con, etag='"v1"', last_modified="Wed, 07 Feb 2024 10:00:00 GMT", entries=4)
+
+    sync_feeds(con, [FeedConfig("wire", WIRE.url, "Wire (renamed)", ("world",), enabled=False)])
+
+    wire = _feed(con, "wire")
+    assert (wire["title"], wire["tags"], wire["enabled"]) == ("Wire (renamed)", ["world"], False)
+    assert wire["entries_seen"] == 4
+    assert feed_states(con)["wire"].etag == '"v1"'
+
+
+def test_new_url_forgets_validators_of_the_old_one(con: duckdb.DuckDBPyConnection) -> None:
+    _poll_ok(con, etag='"v1"', last_modified="Wed, 07 Feb 2024 10:00:00 GMT")
+
+    sync_feeds(con, [FeedConfig("wire", "https://wire.example/v2/rss", "The Wire")])
+
+    assert feed_states(con)["wire"] == FeedState("wire", None, None, 0)
+
+
+def test_feeds_missing_from_a_sync_are_left_alone(con: duckdb.DuckDBPyConnection) -> None:
+    sync_feeds(con, [WIRE])
+
+    assert {f["id"] for f in list_feeds(con)} == {"wire", "daily"}
+
+
+def test_validators_are_kept_when_a_poll_brings_none(con: duckdb.DuckDBPyConnection) -> None:
+    _poll_ok(con, etag='"v1"', last_modified="Wed, 07 Feb 2024 10:00:00 GMT", entries=5)
+    _poll_ok(con, status=304)
+
+    state = feed_states(con)["wire"]
+    assert state.etag == '"v1"'
+    assert state.last_modified == "Wed, 07 Feb 2024 10:00:00 GMT"
+
+    _poll_ok(con, etag='"v2"', entries=2)
+    assert feed_states(con)["wire"].etag == '"v2"'
+    assert _feed(con, "wire")["entries_seen"] == 7
+
+
+def test_failures_are_counted_and_reset_by_success(con: duckdb.DuckDBPyConnection) -> None:
+    _poll_ok(con, etag='"v1"')
+    first_ok = _feed(con, "wire")["last_ok_at"]
+    for status, error in ((503, "HTTP 503"), (None, "connection refused")):
+        record_feed_poll(
+            con,
+            "wire",
+            ok=False,
+            status=status,
+            etag='"ignored"',
+            last_modified=None,
+            error=error,
+            entries=0,
+        )
+
+    failing = _feed(con, "wire")
+    assert failing["consecutive_failures"] == 2
+    assert failing["last_error"] == "connection refused"
+    assert failing["last_status"] is None
+    assert failing["last_ok_at"] == first_ok
+    assert feed_states(con)["wire"] == FeedState("wire", '"v1"', None, 2)
+
+    _poll_ok(con, status=304)
+
+    healed = _feed(con, "wire")
+    assert (healed["consecutive_failures"], healed["last_error"], healed["last_status"]) == (
+        0,
+        None,
+        304,
+    )
+    assert healed["last_ok_at"] > first_ok  # type: ignore[operator]
+
+
+def test_poll_of_unknown_feed_is_rejected(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(ValueError, match="sync_feeds"):
+        record_feed_poll(
+            con, "nope", ok=True, status=200, etag=None, last_modified=None, error=None, entries=1
+        )
+
+
+def test_feed_states_cover_every_feed(con: duckdb.DuckDBPyConnection) -> None:
+    assert feed_states(con) == {"wire": FeedState("wire"), "daily": FeedState("daily")}
