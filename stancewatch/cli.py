@@ -12,9 +12,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from typer.core import TyperGroup
@@ -23,31 +23,21 @@ from stancewatch import __version__, pipeline, report, store
 from stancewatch.errors import ConfigError, StancewatchError
 from stancewatch.settings import PROJECT_ROOT, Settings
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEMO_PORT = 8765
 
 
-class UserError(click.ClickException):
-    """A StancewatchError shown as one line on stderr, with its own exit code."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file: Any = None) -> None:
-        err.print(f"[bold red]error:[/] {self.message}", markup=True, highlight=False)
-
-
 class GuardedGroup(TyperGroup):
-    """Turns our errors into one-line messages instead of tracebacks."""
+    """Turns our errors into one-line messages on stderr instead of tracebacks."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except StancewatchError as exc:
-            raise UserError(str(exc), exc.exit_code) from None
+            err.print(f"[bold red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(exc.exit_code) from None
 
 
 app = typer.Typer(
@@ -249,9 +239,9 @@ def articles(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List stored articles, newest first."""
-    settings = load_settings(db=db)
+    settings, since_at = load_settings(db=db), parse_since(since)
     with store.open_db(settings.db_path, read_only=True) as con:
-        rows = store.list_articles(con, since=parse_since(since), feed_id=feed, limit=limit)
+        rows = store.list_articles(con, since=since_at, feed_id=feed, limit=limit)
     columns = ["fetched_at", "published", "feed_id", "text_source", "title", "url"]
     print_rows(rows, columns, fmt, empty="no articles in that period")
 
@@ -280,10 +270,10 @@ def changes(
         kinds.append("reaffirmed")
     elif include_reaffirmed:
         kinds = sorted(known)
-    settings = load_settings(db=db)
+    settings, since_at = load_settings(db=db), parse_since(since)
     with store.open_db(settings.db_path, read_only=True) as con:
         rows = store.list_changes(
-            con, since=parse_since(since), actor=actor, issue=issue, kinds=kinds or None,
+            con, since=since_at, actor=actor, issue=issue, kinds=kinds or None,
             limit=limit,
         )
     columns = ["detected_at", "actor", "issue", "kind", "baseline_stance", "stance",

@@ -74,6 +74,7 @@ def test_cli_run_flow_is_recorded_by_the_server(
         **os.environ,
         "PREFECT_API_URL": prefect_server,
         "PREFECT_HOME": str(tmp_path / "client-home"),
+        "STANCEWATCH_RETRIES": "0",
     }
     result = subprocess.run(
         [
