@@ -8,7 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,7 +32,7 @@ DEMO_PORT = 8765
 class GuardedGroup(TyperGroup):
     """Turns our errors into one-line messages on stderr instead of tracebacks."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer's Context type lives in a private module
         try:
             return super().invoke(ctx)
         except StancewatchError as exc:
@@ -51,7 +51,7 @@ db_app = typer.Typer(cls=GuardedGroup, help="Database maintenance.", no_args_is_
 app.add_typer(db_app, name="db")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -251,9 +251,7 @@ def changes(
     since: Annotated[str, typer.Option(help="e.g. 7d, 12h, 2024-03-01, all")] = "7d",
     actor: Annotated[str | None, typer.Option(help="Actor id, e.g. hamas.")] = None,
     issue: Annotated[str | None, typer.Option(help="Issue id, e.g. end_of_war.")] = None,
-    kind: Annotated[
-        list[str] | None, typer.Option(help="Only these kinds (repeatable).")
-    ] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="Only these kinds (repeatable).")] = None,
     include_reaffirmed: Annotated[
         bool, typer.Option("--reaffirmed", help="Include reaffirmations.")
     ] = False,
@@ -273,11 +271,24 @@ def changes(
     settings, since_at = load_settings(db=db), parse_since(since)
     with store.open_db(settings.db_path, read_only=True) as con:
         rows = store.list_changes(
-            con, since=since_at, actor=actor, issue=issue, kinds=kinds or None,
+            con,
+            since=since_at,
+            actor=actor,
+            issue=issue,
+            kinds=kinds or None,
             limit=limit,
         )
-    columns = ["detected_at", "actor", "issue", "kind", "baseline_stance", "stance",
-               "confidence", "evidence", "url"]
+    columns = [
+        "detected_at",
+        "actor",
+        "issue",
+        "kind",
+        "baseline_stance",
+        "stance",
+        "confidence",
+        "evidence",
+        "url",
+    ]
     print_rows(rows, columns, fmt, empty="no changes in that period")
 
 
@@ -303,8 +314,17 @@ def runs(
     settings = load_settings(db=db)
     with store.open_db(settings.db_path, read_only=True) as con:
         rows = store.list_runs(con, limit=limit)
-    columns = ["run_id", "started_at", "status", "feeds_polled", "feeds_failed",
-               "entries_new", "articles_stored", "changes_stored", "errors"]
+    columns = [
+        "run_id",
+        "started_at",
+        "status",
+        "feeds_polled",
+        "feeds_failed",
+        "entries_new",
+        "articles_stored",
+        "changes_stored",
+        "errors",
+    ]
     print_rows(rows, columns, fmt, empty="no runs yet")
 
 
@@ -399,8 +419,16 @@ def compare(
             row["baseline"] = row["baseline"]["stance"] if row["baseline"] else ""
         print_rows(
             rows,
-            ["actor", "issue", "kind", "baseline", "stance", "confidence", "attribution",
-             "evidence"],
+            [
+                "actor",
+                "issue",
+                "kind",
+                "baseline",
+                "stance",
+                "confidence",
+                "attribution",
+                "evidence",
+            ],
             Format.table,
             empty="  no position changes",
         )
@@ -440,7 +468,7 @@ def eval_command(
         raise typer.Exit(1)
 
 
-# --- demo --------------------------------------------------------------------------------------------
+# --- demo ---------------------------------------------------------------------------------
 
 
 @app.command()
@@ -474,9 +502,7 @@ def demo(
     with store.open_db(settings.db_path, read_only=True) as con:
         stored = store.list_articles(con, since=None, limit=100)
         found = store.list_changes(con, since=None, limit=50)
-    print_rows(
-        stored, ["feed_id", "text_source", "title"], Format.table, title="Stored articles"
-    )
+    print_rows(stored, ["feed_id", "text_source", "title"], Format.table, title="Stored articles")
     print_rows(
         found,
         ["actor", "issue", "kind", "baseline_stance", "stance", "confidence", "evidence"],
@@ -488,7 +514,7 @@ def demo(
     out.print(
         "Try: stancewatch changes --since all --db "
         f"{settings.db_path}\n  or: duckdb {settings.db_path} "
-        "\"SELECT actor, issue, kind, evidence FROM recent_changes\""
+        '"SELECT actor, issue, kind, evidence FROM recent_changes"'
     )
 
 

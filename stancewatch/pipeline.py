@@ -172,9 +172,7 @@ def fetch_page(
     except Exception as exc:  # recorded below; a page's trouble never stops the run
         if isinstance(exc, HTTPStatusError):
             status = exc.status
-        failures.append(
-            describe_failure(exc, stage="fetch", url=entry.url, feed_id=entry.feed_id)
-        )
+        failures.append(describe_failure(exc, stage="fetch", url=entry.url, feed_id=entry.feed_id))
         if is_transient(exc) and tries_left > 1:
             return PageOutcome(entry=entry, status="pending", failures=tuple(failures))
         reason = f"{exc.__class__.__name__}: {failures[-1].message}"
@@ -335,7 +333,7 @@ def fail_run(settings: Settings, summary: RunSummary, reason: str) -> None:
         return
 
 
-# --- a whole pass ----------------------------------------------------------------------------------
+# --- a whole pass ---------------------------------------------------------------------------
 
 
 def load_inputs(settings: Settings) -> tuple[list[FeedConfig], Engine]:

@@ -115,15 +115,15 @@ def summary_lines(summary: RunSummary) -> list[str]:
         f"feeds: {summary.feeds_polled} polled, {summary.feeds_not_modified} not modified, "
         f"{summary.feeds_failed} failed",
         f"entries: {summary.entries_seen} in feeds, {summary.entries_new} new",
-        f"articles: {summary.articles_stored} stored "
-        f"({summary.articles_from_feed} from feed text)",
+        f"articles: {summary.articles_stored} stored ({summary.articles_from_feed} from feed text)",
         f"positions: {summary.statements_stored} statements, "
         f"{summary.changes_stored} changes/reaffirmations",
     ]
     if summary.errors:
         lines.append(f"problems recorded: {len(summary.errors)}")
         lines.extend(
-            f"  - [{f.stage}] {f.url or f.feed_id or ''}: {f.error_class}: {shorten(f.message, 120)}"
+            f"  - [{f.stage}] {f.url or f.feed_id or ''}: {f.error_class}: "
+            f"{shorten(f.message, 120)}"
             for f in summary.errors[:20]
         )
         if len(summary.errors) > 20:

@@ -64,7 +64,7 @@ def rss_feed(items: list[dict[str, str]], *, title: str = "Test Wire") -> str:
         parts.append(
             "<item>"
             f"<title>{item['title']}</title><link>{item['link']}</link>"
-            f"<guid isPermaLink=\"false\">{item['guid']}</guid>"
+            f'<guid isPermaLink="false">{item["guid"]}</guid>'
             f"<description>{item.get('description', '')}</description>"
             f"<pubDate>{item.get('pubDate', 'Sat, 02 Mar 2024 09:00:00 GMT')}</pubDate>"
             "</item>"
@@ -213,5 +213,3 @@ def settings(tmp_path: Path, site: NewsSite) -> Settings:
         total_deadline=10,
         min_text_chars=150,
     )
-
-

@@ -32,8 +32,22 @@ def db_args(settings: Settings) -> list[str]:
 def test_every_command_has_help() -> None:
     code, out, _ = invoke("--help")
     assert code == 0
-    commands = ["run", "serve", "feeds", "articles", "changes", "positions", "runs", "errors",
-                "db", "baseline", "compare", "rescore", "eval", "demo"]
+    commands = [
+        "run",
+        "serve",
+        "feeds",
+        "articles",
+        "changes",
+        "positions",
+        "runs",
+        "errors",
+        "db",
+        "baseline",
+        "compare",
+        "rescore",
+        "eval",
+        "demo",
+    ]
     for command in commands:
         assert command in out
         sub_code, sub_out, _ = invoke(command, "--help")
@@ -45,7 +59,11 @@ def test_run_then_query_articles_changes_feeds_runs(
 ) -> None:
     monkeypatch.setenv("STANCEWATCH_RETRIES", "0")  # leave the flaky page for the next run
     code, out, _ = invoke(
-        "run", "--seeds", str(SEEDS_DIR), "--feeds", str(settings.feed_list_path),
+        "run",
+        "--seeds",
+        str(SEEDS_DIR),
+        "--feeds",
+        str(settings.feed_list_path),
         *db_args(settings),
     )
     assert code == 0, out
@@ -56,14 +74,16 @@ def test_run_then_query_articles_changes_feeds_runs(
     assert code == 0 and len(rows) == 3
     assert {r["text_source"] for r in rows} == {"page", "feed"}
 
-    code, out, _ = invoke("changes", "--since", "7d", "--reaffirmed", "--format", "csv",
-                          *db_args(settings))
+    code, out, _ = invoke(
+        "changes", "--since", "7d", "--reaffirmed", "--format", "csv", *db_args(settings)
+    )
     assert code == 0
     header = next(csv.reader(io.StringIO(out)))
     assert {"actor", "issue", "kind", "evidence"} <= set(header)
 
-    code, out, _ = invoke("feeds", "--feeds", str(settings.feed_list_path), "--format", "json",
-                          *db_args(settings))
+    code, out, _ = invoke(
+        "feeds", "--feeds", str(settings.feed_list_path), "--format", "json", *db_args(settings)
+    )
     feeds = {f["id"]: f for f in json.loads(out)}
     assert feeds["broken"]["consecutive_failures"] == 1
     assert feeds["wire"]["consecutive_failures"] == 0

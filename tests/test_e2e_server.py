@@ -78,10 +78,15 @@ def test_cli_run_flow_is_recorded_by_the_server(
     }
     result = subprocess.run(
         [
-            str(BIN / "stancewatch"), "run", "--flow",
-            "--seeds", str(settings.seeds_dir),
-            "--feeds", str(settings.feed_list_path),
-            "--db", str(settings.db_path),
+            str(BIN / "stancewatch"),
+            "run",
+            "--flow",
+            "--seeds",
+            str(settings.seeds_dir),
+            "--feeds",
+            str(settings.feed_list_path),
+            "--db",
+            str(settings.db_path),
         ],
         env=env,
         capture_output=True,

@@ -35,9 +35,7 @@ def test_monitor_flow_stores_articles_and_is_idempotent(
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_monitor_flow_fails_clearly_on_bad_seeds(
-    site: NewsSite, settings: Settings
-) -> None:
+def test_monitor_flow_fails_clearly_on_bad_seeds(site: NewsSite, settings: Settings) -> None:
     from stancewatch.errors import ConfigError
 
     with pytest.raises(ConfigError):

@@ -6,10 +6,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from stancewatch import pipeline, store
 from stancewatch.errors import ConfigError
 from stancewatch.settings import Settings
 from tests.conftest import PARAGRAPHS_A, PARAGRAPHS_C, NewsSite, article_page
+
 
 def table_count(settings: Settings, table: str) -> int:
     with store.open_db(settings.db_path, read_only=True) as con:
