@@ -289,7 +289,11 @@ def changes(
         "evidence",
         "url",
     ]
-    print_rows(rows, columns, fmt, empty="no changes in that period")
+    if fmt is Format.table:
+        for line in report.change_blocks(rows) or ["no changes in that period"]:
+            out.print(line, markup=False)
+        return
+    print_rows(rows, columns, fmt)
 
 
 @app.command()
@@ -503,13 +507,9 @@ def demo(
         stored = store.list_articles(con, since=None, limit=100)
         found = store.list_changes(con, since=None, limit=50)
     print_rows(stored, ["feed_id", "text_source", "title"], Format.table, title="Stored articles")
-    print_rows(
-        found,
-        ["actor", "issue", "kind", "baseline_stance", "stance", "confidence", "evidence"],
-        Format.table,
-        title="Position changes",
-        empty="no position changes detected",
-    )
+    out.print(f"\n[bold]Position changes[/] ({len(found)}, reaffirmations not shown)")
+    for line in report.change_blocks(found) or ["no position changes detected"]:
+        out.print(line, markup=False)
     out.print(f"\nDuckDB file: {settings.db_path}")
     out.print(
         "Try: stancewatch changes --since all --db "

@@ -150,3 +150,23 @@ def summary_markdown(summary: RunSummary, changes: Sequence[Mapping[str, Any]] =
             for c in changes
         ]
     return "\n".join(parts) + "\n"
+
+
+def change_blocks(rows: Sequence[Mapping[str, Any]], *, evidence_width: int = 300) -> list[str]:
+    """Changes as short readable blocks: the verdict on one line, the evidence under it."""
+    lines: list[str] = []
+    for row in rows:
+        moved = row.get("baseline_stance") or "no baseline"
+        when = _plain(row.get("published") or row.get("detected_at")) or ""
+        lines.append(
+            f"{row['actor']} · {row['issue']} · {row['kind'].upper()}  "
+            f"({moved} → {row.get('stance')}, confidence {float(row.get('confidence') or 0):.2f},"
+            f" {row.get('attribution')})  {str(when)[:10]}"
+        )
+        lines.append(f"    evidence: “{shorten(row.get('evidence'), evidence_width)}”")
+        if row.get("baseline_text"):
+            lines.append(f"    baseline: “{shorten(row.get('baseline_text'), 160)}”")
+        if row.get("url"):
+            lines.append(f"    {row.get('title') or ''} <{row['url']}>")
+        lines.append("")
+    return lines
