@@ -115,6 +115,102 @@ class Article:
     extract_note: str | None = None  # why the feed fallback was used, if it was
 
 
+# --- watchlist (the topic: actors, issues, scope) -------------------------------------------
+
+ActorKind = Literal["state", "group"]
+OverrideAction = Literal["set", "drop"]
+
+#: Stance labels with their place on an issue's scale (-1 against .. +1 for the issue).
+STANCE_SCORES: dict[str, float] = {
+    "reject": -1.0,
+    "reject_unless": -0.5,
+    "open": 0.0,
+    "retreat": 0.0,
+    "shift": 0.0,
+    "accept_if": 0.5,
+    "accept_partial": 0.5,
+    "accept": 1.0,
+    "support": 1.0,
+    "demand": 1.0,
+    "propose": 1.0,
+    "commit": 1.0,
+    "mediate": 1.0,
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who speaks for an actor: full name, short forms, titles used as references."""
+
+    name: str
+    short: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()  # "the prime minister": refers back to the latest such person
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A party whose stated positions we track, with every way the news names it."""
+
+    id: str
+    name: str
+    kind: ActorKind = "state"
+    aliases: tuple[str, ...] = ()
+    adjectives: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    people: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A question actors take sides on, with the vocabulary that names it."""
+
+    id: str
+    label: str
+    terms: tuple[str, ...]
+    support: tuple[str, ...] = ()  # phrases that state support without any stance cue
+    oppose: tuple[str, ...] = ()  # phrases that state opposition without any stance cue
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Terms that place a sentence inside this story or inside another one."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    """One topic: its actors, issues and scope, as loaded from seeds/watchlist.toml."""
+
+    topic_id: str
+    topic_label: str
+    scope: Scope
+    actors: tuple[Actor, ...]
+    issues: tuple[Issue, ...]
+    path: str = ""
+
+    def actor(self, actor_id: str) -> Actor | None:
+        return next((a for a in self.actors if a.id == actor_id), None)
+
+    def issue(self, issue_id: str) -> Issue | None:
+        return next((i for i in self.issues if i.id == issue_id), None)
+
+
+@dataclass(frozen=True)
+class Override:
+    """An analyst's correction of the extracted baseline for one actor and issue."""
+
+    actor: str
+    issue: str
+    action: OverrideAction
+    stance: str | None = None
+    score: float | None = None
+    text: str | None = None  # shown as the baseline's sentence; defaults to a note
+    note: str | None = None
+
+
 # --- positions -------------------------------------------------------------------------------
 
 
@@ -133,6 +229,9 @@ class Statement:
     modality: str | None = None  # "hedged", "conditional", ... or None when plain
     condition: str | None = None  # the condition's text ("before the final release ...")
     background: bool = False  # a recap of an old position rather than news
+    shift: str | None = None  # "softer" / "firmer" when the text itself says the stance moved
+    headline: bool = False  # found in the title: a weak statement the body should confirm
+    resolved: bool = False  # holder or issue found by reference (pronoun, earlier sentence)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,221 @@
+"""Compare statements with the baseline of stated positions: reversal, softening, hardening."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+
+from stancewatch.models import (
+    BaselinePosition,
+    Change,
+    ChangeKind,
+    Override,
+    Statement,
+)
+
+_ATTRIBUTION_RANK = {"direct": 0, "reported": 1, "third_party": 2}
+
+# Confidence: how often a change of this make-up was right on the labeled dev set (see
+# benchmarks/ and docs/watchlist.md). Multiplied together, clipped to [0.05, 0.99].
+_BASE_CONFIDENCE = {"direct": 0.9, "reported": 0.7}
+_HEADLINE_FACTOR = 0.75
+_HEDGED_FACTOR = 0.8
+_RESOLVED_FACTOR = 0.9
+_UNMARKED_SHIFT_FACTOR = 0.85  # a shift the text does not itself call a move
+_NEW_FACTOR = 0.9
+_BACKGROUND_FACTOR = 0.9
+
+
+def position_id(actor: str, issue: str) -> str:
+    """Stable id of a baseline position."""
+    return f"{actor}:{issue}"
+
+
+def baseline_version(parts: Iterable[str | bytes], engine_version: str) -> str:
+    """Hash of everything the baseline depends on: seeds, watchlist, overrides, engine."""
+    digest = hashlib.sha256()
+    for part in (*parts, engine_version):
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()[:16]
+
+
+def _baseline_rank(s: Statement) -> tuple[int, int, int, int, int]:
+    return (
+        _ATTRIBUTION_RANK[s.attribution],
+        int(s.headline),
+        int(s.modality == "hedged"),
+        int(s.background),
+        -round(abs(s.score) * 100),
+    )
+
+
+def build_baseline(
+    documents: Sequence[tuple[str, Sequence[Statement]]],
+    overrides: Sequence[Override] = (),
+) -> tuple[BaselinePosition, ...]:
+    """Baseline positions from the statements of the seed documents, then the overrides.
+
+    Per actor and issue the best-attributed, plainest, firmest statement stands; third-party
+    claims never make a baseline position. Overrides set or drop positions by actor and issue.
+    """
+    best: dict[tuple[str, str], tuple[Statement, str]] = {}
+    ranks: dict[tuple[str, str], tuple[int, ...]] = {}
+    for position, (name, statements) in enumerate(documents):
+        for s in statements:
+            if s.attribution == "third_party" or s.stance == "shift":
+                continue
+            key = (s.actor, s.issue)
+            rank = (*_baseline_rank(s), position, s.sentence_index)
+            if key not in ranks or rank < ranks[key]:
+                best[key], ranks[key] = (s, name), rank
+    positions = {
+        key: BaselinePosition(
+            id=position_id(*key),
+            actor=s.actor,
+            issue=s.issue,
+            stance=s.stance,
+            score=s.score,
+            text=s.sentence,
+            seed_file=name,
+            attribution=s.attribution,
+        )
+        for key, (s, name) in best.items()
+    }
+    for o in overrides:
+        key = (o.actor, o.issue)
+        if o.action == "drop":
+            positions.pop(key, None)
+            continue
+        previous = positions.get(key)
+        positions[key] = BaselinePosition(
+            id=position_id(*key),
+            actor=o.actor,
+            issue=o.issue,
+            stance=o.stance or "support",
+            score=o.score if o.score is not None else 1.0,
+            text=o.text or (previous.text if previous else o.note or "set by overrides.toml"),
+            seed_file=previous.seed_file if previous else "overrides.toml",
+            attribution="direct",
+            pinned=True,
+        )
+    return tuple(sorted(positions.values(), key=lambda p: (p.actor, p.issue)))
+
+
+def _sign(x: float) -> int:
+    return (x > 0) - (x < 0)
+
+
+def classify(baseline: BaselinePosition | None, s: Statement) -> ChangeKind:
+    """Where a statement stands relative to the baseline position on the same issue."""
+    if baseline is None:
+        return "new"
+    b, v = baseline.score, s.score
+    if s.stance == "shift":
+        return "hardening" if s.shift == "firmer" else "softening"
+    if _sign(b) == 0:
+        return "reaffirmed" if _sign(v) == 0 else "hardening"
+    if _sign(v) == 0:
+        if s.stance == "open" and b > 0 and s.shift is None:
+            return "reaffirmed"  # studying a proposal is no retreat for one who wants a deal
+        return "reaffirmed" if s.shift == "firmer" else "softening"
+    if _sign(v) != _sign(b):
+        if s.shift == "softer":
+            return "softening"
+        if abs(v) < 1.0 or s.modality == "hedged":
+            # Half-way across: a conditional or partial yes from a no is a softening; a
+            # conditional no ("not until ...") or a threat to quit from a yes is a hardening.
+            return "softening" if b < 0 else "hardening"
+        return "reversal"
+    if s.shift == "softer":
+        return "softening"
+    if s.shift == "firmer":
+        return "hardening"
+    if abs(v) < abs(b) and b > 0 and s.stance == "reject_unless":
+        return "hardening"  # a new condition on a yes
+    if abs(v) > abs(b) and b > 0:
+        return "softening"  # a condition dropped
+    return "reaffirmed"
+
+
+def _decisive_rank(s: Statement, kind: ChangeKind) -> tuple[int, int, int, int, int, float, int]:
+    return (
+        _ATTRIBUTION_RANK[s.attribution],
+        int(s.headline),
+        int(s.shift is None),
+        int(kind == "reaffirmed"),
+        int(s.modality == "hedged"),
+        -abs(s.score),
+        s.sentence_index,
+    )
+
+
+def confidence(s: Statement, kind: ChangeKind) -> float:
+    """How likely the change is right, from its evidence's make-up (calibrated on dev sets)."""
+    value = _BASE_CONFIDENCE.get(s.attribution, 0.0)
+    if s.headline:
+        value *= _HEADLINE_FACTOR
+    if s.modality == "hedged":
+        value *= _HEDGED_FACTOR
+    if s.resolved:
+        value *= _RESOLVED_FACTOR
+    if kind in ("reversal", "softening", "hardening") and s.shift is None:
+        value *= _UNMARKED_SHIFT_FACTOR
+    if kind == "new":
+        value *= _NEW_FACTOR
+    if s.background:
+        value *= _BACKGROUND_FACTOR
+    return round(min(0.99, max(0.05, value)), 2)
+
+
+def compare(
+    statements: Sequence[Statement], baseline: Sequence[BaselinePosition]
+) -> tuple[Change, ...]:
+    """Changes (and reaffirmations) of one text's statements against the baseline.
+
+    Third-party claims never count for the actor they describe. Per actor and issue the
+    best-attributed non-background statement decides; background recaps can only reaffirm.
+    """
+    index = {(p.actor, p.issue): p for p in baseline}
+    groups: dict[tuple[str, str], list[Statement]] = {}
+    for s in statements:
+        if s.attribution == "third_party":
+            continue
+        groups.setdefault((s.actor, s.issue), []).append(s)
+    # Sentences in which an actor already moves or holds a baseline position: a "new" stance
+    # on another issue in the same sentence is an aspect of that move (the deal's hostage
+    # releases, the talks it mediates), not a new position.
+    anchored = {
+        (s.actor, s.sentence_index)
+        for s in statements
+        if s.attribution != "third_party" and (s.actor, s.issue) in index
+    }
+    changes: list[Change] = []
+    for key, group in groups.items():
+        position = index.get(key)
+        if position is None and all(s.stance == "shift" for s in group):
+            continue
+        news = [s for s in group if not s.background]
+        pool = news or group
+        scored = [(s, classify(position, s)) for s in pool]
+        s, kind = min(scored, key=lambda sk: _decisive_rank(*sk))
+        if not news and kind != "reaffirmed":
+            continue  # a recap never registers as a change
+        if kind == "new" and (s.actor, s.sentence_index) in anchored:
+            continue
+        changes.append(
+            Change(
+                actor=s.actor,
+                issue=s.issue,
+                kind=kind,
+                stance=s.stance,
+                score=s.score,
+                evidence=s.sentence,
+                attribution=s.attribution,
+                confidence=confidence(s, kind),
+                baseline=position,
+            )
+        )
+    changes.sort(key=lambda c: (c.kind == "reaffirmed", -c.confidence, c.actor, c.issue))
+    return tuple(changes)

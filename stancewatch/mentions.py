@@ -1,0 +1,190 @@
+"""Find where a sentence names a watchlisted actor: names, roles, people, adjectives, pronouns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from stancewatch.models import Watchlist
+from stancewatch.terms import compile_names, normalise
+
+# Nouns for people and bodies that speak ("Israeli officials", "a Hamas spokesman"): after an
+# adjective they make the adjective a speaker; on their own they are anonymous speakers.
+AGENT_NOUNS = (
+    r"officials?|spokes(?:man|woman|person|people)|leaders?|leadership|negotiators?|"
+    r"delegations?|government|authorities|ministers?|ministry|president|prime minister|"
+    r"premier|military|army|cabinet|sources?|diplomats?|envoys?|representatives?|side|"
+    r"team|mediators?|aides?|advis[eo]rs?|commanders?|officers?|statement|administration|"
+    r"security officials?|intelligence officials?|counterparts?|figures?|members?|chief|head|"
+    r"foreign ministry|embassy|mission|office|parliament|lawmakers?|politicians?|media"
+)
+_AGENT_AFTER = re.compile(rf"\s+(?:[a-z]+\s+)?(?:{AGENT_NOUNS})(?![\w])", re.IGNORECASE)
+_POSSESSIVE_AFTER = re.compile(r"['’](?:s(?![\w]))?")
+_PREPOSITION_BEFORE = re.compile(
+    r"(?<![\w])(?:with|to|from|of|for|against|on|by|in|at|over|between|among|about|toward|"
+    r"towards|into|upon|than|under|including|across|near|via|after|like|per|through|"
+    r"behind|besides|amid|despite|as)\s+$",
+    re.IGNORECASE,
+)
+_COORDINATED_BEFORE = re.compile(r"(?<![\w])(?:and|or)\s+$")
+
+PRONOUNS = re.compile(
+    r"(?<![\w-])(?:(?P<person>[Hh]e|[Ss]he|[Hh]is|[Hh]im|[Hh]er)"
+    r"|(?P<thing>[Ii]t|[Ii]ts|[Tt]hey|[Tt]heir|[Tt]hem)"
+    r"|(?P<first>[Ww]e|[Oo]ur|us|I|[Mm]y)"
+    r"|(?P<group>[Tt]he (?:group|movement|organi[sz]ation|militants|faction))"
+    r"|(?P<state>[Tt]he (?:government|country|administration|state|cabinet)))(?![\w-])"
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place in a sentence that names an actor (or a pronoun that may refer to one)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # name | role | person | title | adjective | pronoun
+    actor: str | None  # None for a pronoun or title not yet resolved
+    person: str | None = None  # the person's full name for person and title mentions
+    candidates: tuple[tuple[str, str], ...] = ()  # (actor, person) a title may mean
+    pronoun: str | None = None  # person | thing | first | group | state
+    possessive: bool = False
+    subject: bool = True  # may be the subject of a verb (not after a preposition)
+    resolved: bool = False  # the actor was found by reference, not by name
+
+
+@dataclass(frozen=True)
+class _Entry:
+    actor: str
+    kind: str
+    person: str | None
+
+
+class MentionFinder:
+    """Compiled once per watchlist; finds actor mentions in one sentence at a time."""
+
+    def __init__(self, watchlist: Watchlist) -> None:
+        self.kinds = {a.id: a.kind for a in watchlist.actors}
+        self.person_actor: dict[str, str] = {}
+        table: dict[str, list[_Entry]] = {}
+        spellings: set[str] = set()
+
+        def add(name: str, entry: _Entry) -> None:
+            spellings.add(name)
+            bucket = table.setdefault(normalise(name), [])
+            if entry not in bucket:
+                bucket.append(entry)
+
+        for actor in watchlist.actors:
+            for name in {actor.name, *actor.aliases}:
+                add(name, _Entry(actor.id, "name", None))
+            for role in actor.roles:
+                add(role, _Entry(actor.id, "role", None))
+            for adjective in actor.adjectives:
+                add(adjective, _Entry(actor.id, "adjective", None))
+            for person in actor.people:
+                self.person_actor[person.name] = actor.id
+                for name in {person.name, *person.short}:
+                    add(name, _Entry(actor.id, "person", person.name))
+                for title in person.titles:
+                    add(title, _Entry(actor.id, "title", person.name))
+        self.table = table
+        self.pattern = compile_names(spellings)
+
+    def names_of(self, watchlist: Watchlist) -> dict[str, list[str]]:
+        """Every literal name that refers to each actor (for {actor} placeholders in terms)."""
+        out: dict[str, list[str]] = {a.id: [] for a in watchlist.actors}
+        for actor in watchlist.actors:
+            out[actor.id] = [actor.name, *actor.aliases, *actor.roles]
+            for person in actor.people:
+                out[actor.id] += [person.name, *person.short]
+        return out
+
+    def find(self, text: str) -> list[Mention]:
+        """Actor names and pronouns in a sentence, left to right."""
+        found: list[Mention] = []
+        if self.pattern is not None:
+            for m in self.pattern.finditer(text):
+                entries = self.table.get(normalise(m.group(0)))
+                if entries:
+                    found.append(self._mention(text, m.start(), m.end(), entries))
+        taken = [(x.start, x.end) for x in found]
+        for m in PRONOUNS.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            kind = m.lastgroup or "thing"
+            possessive = m.group(0).lower() in {"his", "her", "its", "their", "our", "my"}
+            found.append(
+                Mention(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    "pronoun",
+                    None,
+                    pronoun=kind,
+                    possessive=possessive,
+                    subject=not possessive and _can_be_subject(text, m.start()),
+                )
+            )
+        found.sort(key=lambda x: x.start)
+        return found
+
+    def _mention(self, text: str, start: int, end: int, entries: list[_Entry]) -> Mention:
+        first = entries[0]
+        after = text[end:]
+        possessive = bool(_POSSESSIVE_AFTER.match(after))
+        subject = not possessive and _can_be_subject(text, start)
+        kind = first.kind
+        if kind == "adjective":
+            # "Israeli officials said" speaks; "Israeli troops" does not.
+            subject = subject and bool(_AGENT_AFTER.match(after))
+        elif kind == "name" and _AGENT_AFTER.match(after):
+            kind = "role"
+        if kind == "title":
+            candidates = tuple((e.actor, e.person or "") for e in entries if e.kind == "title")
+            actor = first.actor if len({c[0] for c in candidates}) == 1 else None
+            return Mention(
+                start,
+                end,
+                text[start:end],
+                "title",
+                actor,
+                person=first.person if len(candidates) == 1 else None,
+                candidates=candidates,
+                possessive=possessive,
+                subject=subject,
+            )
+        return Mention(
+            start,
+            end,
+            text[start:end],
+            kind,
+            first.actor,
+            person=first.person,
+            possessive=possessive,
+            subject=subject,
+        )
+
+
+def _can_be_subject(text: str, start: int) -> bool:
+    head = text[max(0, start - 40) : start]
+    if _COORDINATED_BEFORE.search(head):
+        # "Israel and Hamas agreed": a coordinated subject is a subject like the first one.
+        return _coordinated_subject(text, start)
+    return not _PREPOSITION_BEFORE.search(head)
+
+
+def _coordinated_subject(text: str, start: int) -> bool:
+    # "X and Y agreed" only when X itself is not after a preposition.
+    head = text[:start]
+    prev = re.search(r"([\w'’.-]+)\s+(?:and|or)\s+$", head)
+    if prev is None:
+        return False
+    before_prev = head[: prev.start()]
+    return not _PREPOSITION_BEFORE.search(before_prev[-40:])
+
+
+def with_actor(mention: Mention, actor: str, person: str | None = None) -> Mention:
+    """A copy of a pronoun or title mention resolved to an actor."""
+    return replace(mention, actor=actor, person=person or mention.person, resolved=True)

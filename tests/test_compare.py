@@ -1,0 +1,128 @@
+"""Tests for baseline building and the grading of changes against it."""
+
+from __future__ import annotations
+
+import pytest
+
+from stancewatch.compare import baseline_version, build_baseline, classify, compare, confidence
+from stancewatch.models import BaselinePosition, Override, Statement
+
+
+def stmt(
+    stance: str,
+    score: float,
+    *,
+    actor: str = "hamas",
+    issue: str = "end_of_war",
+    attribution: str = "direct",
+    index: int = 0,
+    background: bool = False,
+    shift: str | None = None,
+    modality: str | None = None,
+) -> Statement:
+    return Statement(
+        actor=actor,
+        issue=issue,
+        stance=stance,
+        score=score,
+        attribution=attribution,  # type: ignore[arg-type]
+        sentence=f"sentence {index}",
+        sentence_index=index,
+        background=background,
+        shift=shift,
+        modality=modality,
+    )
+
+
+def base(score: float, stance: str = "x", actor: str = "hamas", issue: str = "end_of_war") -> BaselinePosition:
+    return BaselinePosition(f"{actor}:{issue}", actor, issue, stance, score, "seed", "s.txt")
+
+
+@pytest.mark.parametrize(
+    ("baseline", "statement", "kind"),
+    [
+        (1.0, stmt("reject", -1.0), "reversal"),
+        (1.0, stmt("retreat", 0.0, shift="softer"), "softening"),
+        (1.0, stmt("demand", 1.0), "reaffirmed"),
+        (1.0, stmt("reject_unless", -0.5), "hardening"),  # a new condition on a yes
+        (1.0, stmt("shift", 0.0, shift="firmer"), "hardening"),
+        (1.0, stmt("open", 0.0), "reaffirmed"),  # studying a proposal is no retreat
+        (1.0, stmt("reject", -1.0, modality="hedged"), "hardening"),  # a threat to quit
+        (-1.0, stmt("open", 0.0), "softening"),  # did not reject outright
+        (-1.0, stmt("accept_if", 0.5), "softening"),  # yes only if
+        (-1.0, stmt("accept", 1.0), "reversal"),
+        (-0.5, stmt("reject", -1.0), "reaffirmed"),
+        (-1.0, stmt("accept", 1.0, shift="softer"), "softening"),
+    ],
+)
+def test_classify(baseline: float, statement: Statement, kind: str) -> None:
+    assert classify(base(baseline), statement) == kind
+
+
+def test_classify_without_baseline_is_new() -> None:
+    assert classify(None, stmt("demand", 1.0)) == "new"
+
+
+def test_third_party_never_changes_and_recaps_only_reaffirm() -> None:
+    baseline = [base(1.0)]
+    assert compare([stmt("reject", -1.0, attribution="third_party")], baseline) == ()
+    assert compare([stmt("reject", -1.0, background=True)], baseline) == ()
+    (change,) = compare([stmt("demand", 1.0, background=True)], baseline)
+    assert change.kind == "reaffirmed"
+
+
+def test_news_beats_recap_for_the_same_pair() -> None:
+    statements = [stmt("demand", 1.0, background=True, index=0), stmt("retreat", 0.0, index=3, shift="softer")]
+    (change,) = compare(statements, [base(1.0)])
+    assert change.kind == "softening" and change.evidence == "sentence 3"
+    assert change.baseline is not None and change.baseline.id == "hamas:end_of_war"
+
+
+def test_direct_beats_reported_and_reported_has_lower_confidence() -> None:
+    statements = [
+        stmt("reject", -1.0, attribution="reported", index=0),
+        stmt("demand", 1.0, attribution="direct", index=5),
+    ]
+    (change,) = compare(statements, [base(1.0)])
+    assert change.kind == "reaffirmed"
+    assert confidence(stmt("reject", -1.0, attribution="reported"), "reversal") < confidence(
+        stmt("reject", -1.0), "reversal"
+    )
+
+
+def test_new_stance_in_a_sentence_already_tied_to_the_baseline_is_not_new() -> None:
+    statements = [
+        stmt("accept", 1.0, actor="israel", issue="ceasefire_deal", index=1),
+        stmt("accept", 1.0, actor="israel", issue="hostage_release", index=1),
+        stmt("accept", 1.0, actor="egypt", issue="hostage_release", index=2),
+    ]
+    changes = compare(statements, [base(-1.0, actor="israel", issue="ceasefire_deal")])
+    assert {(c.actor, c.issue, c.kind) for c in changes} == {
+        ("israel", "ceasefire_deal", "reversal"),
+        ("egypt", "hostage_release", "new"),
+    }
+
+
+def test_build_baseline_prefers_direct_plain_statements_and_applies_overrides() -> None:
+    doc = [
+        stmt("propose", 1.0, index=4, background=True),
+        stmt("retreat", 0.0, index=7, attribution="reported"),
+        stmt("reject", -1.0, actor="israel", index=1, attribution="third_party"),
+    ]
+    overrides = [
+        Override("qatar", "negotiations", "set", stance="mediate", score=1.0, text="mediates"),
+        Override("hamas", "hostage_release", "drop"),
+    ]
+    positions = build_baseline([("baseline/a.txt", doc)], overrides)
+    by_id = {p.id: p for p in positions}
+    assert by_id["hamas:end_of_war"].stance == "propose"
+    assert "israel:end_of_war" not in by_id  # third-party claims never make a position
+    assert by_id["qatar:negotiations"].pinned and by_id["qatar:negotiations"].text == "mediates"
+
+
+def test_baseline_version_depends_on_every_part() -> None:
+    one = baseline_version(["a", "b"], "1")
+    assert one == baseline_version(["a", "b"], "1")
+    assert one != baseline_version(["a", "c"], "1")
+    assert one != baseline_version(["a", "b"], "2")
+    assert one != baseline_version(["ab"], "1")

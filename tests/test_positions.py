@@ -1,0 +1,134 @@
+"""Tests for reading statements from text: attribution, stance, negation, scope, recaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stancewatch.models import Statement
+from stancewatch.positions import Reader
+from stancewatch.watchlist import load_watchlist
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return Reader(load_watchlist(SEEDS / "watchlist.toml"))
+
+
+def find(reader: Reader, text: str, actor: str, issue: str) -> list[Statement]:
+    reading = reader.read(text, title="Gaza talks")
+    return [s for s in reading.statements if s.actor == actor and s.issue == issue]
+
+
+def one(reader: Reader, text: str, actor: str, issue: str) -> Statement:
+    found = find(reader, text, actor, issue)
+    assert found, f"no {actor}/{issue} statement in {text!r}"
+    return found[0]
+
+
+def test_direct_rejection_by_a_leader(reader: Reader) -> None:
+    s = one(reader, "Netanyahu rejected Hamas's proposal for a truce in Gaza.", "israel", "ceasefire_deal")
+    assert (s.stance, s.score, s.attribution) == ("reject", -1.0, "direct")
+
+
+def test_negation_flips_and_softens(reader: Reader) -> None:
+    s = one(reader, "Israel did not reject outright the new Gaza framework.", "israel", "ceasefire_deal")
+    assert s.stance == "open"
+    s = one(reader, "Hamas said it would not release the hostages in Gaza.", "hamas", "hostage_release")
+    assert s.score == -1.0
+    s = one(
+        reader,
+        "Hamas no longer insists on a permanent ceasefire in Gaza, officials said.",
+        "hamas",
+        "end_of_war",
+    )
+    assert (s.stance, s.shift) == ("retreat", "softer")
+
+
+def test_third_party_claim_is_not_the_described_actors_position(reader: Reader) -> None:
+    s = one(reader, "Blinken said Israel had accepted the Gaza proposal.", "israel", "ceasefire_deal")
+    assert s.attribution == "third_party" and s.source == "Blinken"
+    assert not s.background  # backshifted reported speech is not a recap
+
+
+def test_reported_sources_and_pronoun_resolution(reader: Reader) -> None:
+    text = "Sources close to Hamas said the group was willing to consider a phased Gaza withdrawal."
+    s = one(reader, text, "hamas", "troop_withdrawal")
+    assert (s.attribution, s.stance) == ("reported", "open")
+
+
+def test_conditions_and_recaps(reader: Reader) -> None:
+    s = one(
+        reader,
+        "Israel will accept a pause in Gaza only if Hamas frees women first.",
+        "israel",
+        "ceasefire_deal",
+    )
+    assert (s.stance, s.modality) == ("accept_if", "conditional")
+    assert s.condition is not None and s.condition.startswith("only if")
+    s = one(reader, "Hamas has long demanded a full withdrawal from Gaza.", "hamas", "troop_withdrawal")
+    assert s.background and s.stance == "demand"
+
+
+def test_issue_from_earlier_sentence_and_quotes(reader: Reader) -> None:
+    text = (
+        "Mediators sent Hamas a new Gaza truce proposal on Monday. "
+        "Hamas studied it for two days. "
+        '"We will never end the war before Hamas is gone," Netanyahu said.'
+    )
+    s = one(reader, text, "israel", "end_of_war")
+    assert s.score < 0 and s.attribution == "direct"
+
+
+def test_out_of_scope_article_has_no_statements(reader: Reader) -> None:
+    text = (
+        "Israel and Hezbollah agreed a ceasefire in Lebanon on Tuesday.\n"
+        "Israel will withdraw its troops from southern Lebanon within 60 days.\n"
+        "Hezbollah said it accepted the deal. The United States mediated the Lebanon truce.\n"
+        "Separately, talks on Gaza continued."
+    )
+    reading = reader.read(text, title="Israel and Hezbollah agree Lebanon ceasefire")
+    assert not reading.related and reading.statements == ()
+    assert reading.relatedness < 0.5
+
+
+def test_a_second_topic_works_with_the_same_code(tmp_path: Path) -> None:
+    (tmp_path / "watchlist.toml").write_text(
+        """
+[topic]
+id = "ev"
+label = "EV tariffs"
+[scope]
+include = ["electric vehicle*", "EV*", "tariff*"]
+exclude = ["football"]
+[[actors]]
+id = "china"
+name = "China"
+aliases = ["China", "Beijing"]
+adjectives = ["Chinese"]
+[[actors.people]]
+name = "Wang Wentao"
+short = ["Wang"]
+titles = ["the commerce minister"]
+[[actors]]
+id = "eu"
+name = "European Union"
+aliases = ["the EU", "Brussels", "the European Commission"]
+[[issues]]
+id = "ev_tariffs"
+label = "Tariffs on Chinese EVs"
+terms = ["tariff*", "duties ~ vehicles"]
+""",
+        encoding="utf-8",
+    )
+    reader = Reader(load_watchlist(tmp_path / "watchlist.toml"))
+    text = (
+        "The commerce minister Wang Wentao said Beijing firmly rejected the EU tariffs on "
+        "electric vehicles. The EU said it was open to a negotiated alternative to the tariffs."
+    )
+    reading = reader.read(text, title="China rejects EU electric vehicle tariffs")
+    summary = {(s.actor, s.stance) for s in reading.statements if not s.headline}
+    assert ("china", "reject") in summary and ("eu", "open") in summary

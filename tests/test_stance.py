@@ -1,0 +1,78 @@
+"""Tests for the general-English stance lexicon: cues, negation, modality, conditions, recaps."""
+
+from __future__ import annotations
+
+import pytest
+
+from stancewatch import stance
+
+
+def classes(text: str) -> list[str]:
+    return [c.cls for c in stance.find_cues(text)]
+
+
+def test_cue_classes_prefer_phrases() -> None:
+    assert classes("Hamas backed away from its demand") == [stance.RETREAT, stance.DEMAND]
+    assert classes("Israel ruled out a withdrawal") == [stance.REJECT]
+    assert classes("Qatar suspended its mediation") == [stance.SUSPEND]
+    assert classes("Israel is open to a pause") == [stance.OPEN]
+
+
+def test_participles_after_determiners_are_not_cues() -> None:
+    assert classes("the proposed deal") == []
+    assert classes("its demand for a pullout") == [stance.DEMAND]
+
+
+@pytest.mark.parametrize(
+    ("cls", "negation", "hedge", "condition", "expected"),
+    [
+        (stance.REJECT, None, False, None, ("reject", -1.0)),
+        (stance.REJECT, "not", False, None, ("open", 0.0)),  # did not reject outright
+        (stance.ACCEPT, "not", False, None, ("reject", -1.0)),  # will not accept
+        (stance.DEMAND, "nolonger", False, None, ("retreat", 0.0)),  # no longer insists
+        (stance.ACCEPT, None, True, None, ("open", 0.0)),  # could accept
+        (stance.ACCEPT, None, False, "only", ("accept_if", 0.5)),  # only if
+        (stance.REJECT, None, False, "until", ("reject_unless", -0.5)),
+        (stance.SUSPEND, None, False, "until", ("reject", -1.0)),  # suspended until ...
+        (stance.SUSPEND, "not", False, None, ("accept", 1.0)),  # did not pull out
+        (stance.RETREAT, None, False, None, ("retreat", 0.0)),
+        (stance.DEMAND, None, False, "until", ("demand", 1.0)),  # timing of a demand
+    ],
+)
+def test_resolve(
+    cls: str, negation: str | None, hedge: bool, condition: str | None, expected: tuple[str, float]
+) -> None:
+    assert stance.resolve(cls, negation, hedge, condition) == expected
+
+
+def test_partial_acceptance_is_half_way() -> None:
+    assert stance.resolve(stance.ACCEPT, None, False, None, partial=True) == ("accept_partial", 0.5)
+    assert stance.partial_scope("agreed to a limited deal", 11, 24)
+
+
+def test_chain() -> None:
+    assert stance.chain(stance.REJECT, stance.ACCEPT) == stance.REJECT  # refused to accept
+    assert stance.chain(stance.REJECT, stance.REJECT) == stance.OPEN  # refused to rule out
+    assert stance.chain(stance.REJECT, stance.SUSPEND) == stance.ACCEPT  # denied pulling out
+    assert stance.chain(stance.RETREAT, stance.DEMAND) == stance.RETREAT  # stopped pushing for
+
+
+def test_negation_modality_and_conditions() -> None:
+    text = "Israel will no longer insist on it"
+    assert stance.negation_before(text, text.index("insist")) == "nolonger"
+    text = "Hamas would not release the hostages"
+    assert stance.modal_before(text, text.index("release")) == "neg"
+    text = "Israel will not stop short of destroying"
+    assert stance.modal_before(text, text.index("destroying")) is None
+    assert stance.condition_after("accept it only if hostages go free", 9) == (
+        "only",
+        "only if hostages go free",
+    )
+    assert stance.hedged("Hamas could accept", 12, 18)
+
+
+def test_background_recaps() -> None:
+    assert stance.background("Israel has long insisted on it", 0, False)
+    assert stance.background("Hamas had rejected the offer", 10, False)
+    assert not stance.background("Blinken said Israel had agreed", 25, True)  # backshift
+    assert not stance.background("Hamas rejected the offer on Monday", 6, False)
