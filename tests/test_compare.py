@@ -34,7 +34,9 @@ def stmt(
     )
 
 
-def base(score: float, stance: str = "x", actor: str = "hamas", issue: str = "end_of_war") -> BaselinePosition:
+def base(
+    score: float, stance: str = "x", actor: str = "hamas", issue: str = "end_of_war"
+) -> BaselinePosition:
     return BaselinePosition(f"{actor}:{issue}", actor, issue, stance, score, "seed", "s.txt")
 
 
@@ -72,7 +74,10 @@ def test_third_party_never_changes_and_recaps_only_reaffirm() -> None:
 
 
 def test_news_beats_recap_for_the_same_pair() -> None:
-    statements = [stmt("demand", 1.0, background=True, index=0), stmt("retreat", 0.0, index=3, shift="softer")]
+    statements = [
+        stmt("demand", 1.0, background=True, index=0),
+        stmt("retreat", 0.0, index=3, shift="softer"),
+    ]
     (change,) = compare(statements, [base(1.0)])
     assert change.kind == "softening" and change.evidence == "sentence 3"
     assert change.baseline is not None and change.baseline.id == "hamas:end_of_war"

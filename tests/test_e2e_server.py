@@ -7,8 +7,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -17,6 +18,7 @@ from stancewatch.settings import Settings
 from tests.conftest import NewsSite
 
 BIN = Path(sys.executable).parent
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -104,3 +106,85 @@ def test_cli_run_flow_is_recorded_by_the_server(
     assert {"poll-feeds", "fetch-pages", "compare-articles", "store-results"} <= names
     artifacts = httpx.post(f"{prefect_server}/artifacts/filter", json={}, timeout=10).json()
     assert any(a.get("key") == "stancewatch-run" for a in artifacts)
+
+
+def test_serve_runs_the_scheduled_deployment(
+    prefect_server: str, site: NewsSite, settings: Settings, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": prefect_server,
+        "PREFECT_HOME": str(tmp_path / "serve-home"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+        "STANCEWATCH_RETRIES": "0",
+    }
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [
+            str(BIN / "stancewatch"),
+            "serve",
+            "--interval",
+            "1440",
+            "--seeds",
+            str(settings.seeds_dir),
+            "--feeds",
+            str(settings.feed_list_path),
+            "--db",
+            str(settings.db_path),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deployment = wait_for(
+            lambda: next(
+                (
+                    d
+                    for d in httpx.post(
+                        f"{prefect_server}/deployments/filter", json={}, timeout=10
+                    ).json()
+                    if d["name"] == "stancewatch-monitor"
+                ),
+                None,
+            ),
+            proc,
+        )
+        assert deployment["global_concurrency_limit"]["limit"] == 1
+        assert deployment["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
+        created = httpx.post(
+            f"{prefect_server}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10
+        )
+        assert created.status_code in (200, 201), created.text
+
+        def finished_run() -> dict[str, object] | None:
+            runs = httpx.post(
+                f"{prefect_server}/flow_runs/filter",
+                json={"deployments": {"id": {"any_": [deployment["id"]]}}},
+                timeout=10,
+            ).json()
+            done = [r for r in runs if r["state_type"] == "COMPLETED"]
+            return done[0] if done else None
+
+        wait_for(finished_run, proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    assert settings.db_path.exists()
+    assert site.hits("/news/a.html") == [200]
+
+
+def wait_for(probe: Callable[[], T | None], proc: subprocess.Popen[bytes], limit: float = 180) -> T:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"process exited early with {proc.returncode}")
+        value = probe()
+        if value is not None:
+            return value
+        time.sleep(1)
+    raise AssertionError("timed out waiting")

@@ -13,8 +13,13 @@ WATCHLIST = Watchlist(
     issues=(
         Issue(id="deal", label="deal", terms=("ceasefire", "proposal", "agreement")),
         Issue(id="end", label="end", terms=("permanent ceasefire", "end|ending ~ war")),
-        Issue(id="victory", label="v", terms=("destroy* {hamas}",), support=("total victory",),
-              oppose=("{hamas} ~ survive*",)),
+        Issue(
+            id="victory",
+            label="v",
+            terms=("destroy* {hamas}",),
+            support=("total victory",),
+            oppose=("{hamas} ~ survive*",),
+        ),
     ),
 )
 
@@ -30,7 +35,10 @@ def test_longest_term_decides_the_issue() -> None:
 
 def test_for_and_against_phrases_are_laden_with_polarity() -> None:
     found = finder().find("total victory, or Hamas will survive")
-    assert [(m.issue, m.polarity, m.laden) for m in found] == [("victory", 1, True), ("victory", -1, True)]
+    assert [(m.issue, m.polarity, m.laden) for m in found] == [
+        ("victory", 1, True),
+        ("victory", -1, True),
+    ]
 
 
 def test_carrier_takes_its_content_when_linked() -> None:

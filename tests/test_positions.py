@@ -30,14 +30,23 @@ def one(reader: Reader, text: str, actor: str, issue: str) -> Statement:
 
 
 def test_direct_rejection_by_a_leader(reader: Reader) -> None:
-    s = one(reader, "Netanyahu rejected Hamas's proposal for a truce in Gaza.", "israel", "ceasefire_deal")
+    s = one(
+        reader,
+        "Netanyahu rejected Hamas's proposal for a truce in Gaza.",
+        "israel",
+        "ceasefire_deal",
+    )
     assert (s.stance, s.score, s.attribution) == ("reject", -1.0, "direct")
 
 
 def test_negation_flips_and_softens(reader: Reader) -> None:
-    s = one(reader, "Israel did not reject outright the new Gaza framework.", "israel", "ceasefire_deal")
+    s = one(
+        reader, "Israel did not reject outright the new Gaza framework.", "israel", "ceasefire_deal"
+    )
     assert s.stance == "open"
-    s = one(reader, "Hamas said it would not release the hostages in Gaza.", "hamas", "hostage_release")
+    s = one(
+        reader, "Hamas said it would not release the hostages in Gaza.", "hamas", "hostage_release"
+    )
     assert s.score == -1.0
     s = one(
         reader,
@@ -49,7 +58,9 @@ def test_negation_flips_and_softens(reader: Reader) -> None:
 
 
 def test_third_party_claim_is_not_the_described_actors_position(reader: Reader) -> None:
-    s = one(reader, "Blinken said Israel had accepted the Gaza proposal.", "israel", "ceasefire_deal")
+    s = one(
+        reader, "Blinken said Israel had accepted the Gaza proposal.", "israel", "ceasefire_deal"
+    )
     assert s.attribution == "third_party" and s.source == "Blinken"
     assert not s.background  # backshifted reported speech is not a recap
 
@@ -69,7 +80,9 @@ def test_conditions_and_recaps(reader: Reader) -> None:
     )
     assert (s.stance, s.modality) == ("accept_if", "conditional")
     assert s.condition is not None and s.condition.startswith("only if")
-    s = one(reader, "Hamas has long demanded a full withdrawal from Gaza.", "hamas", "troop_withdrawal")
+    s = one(
+        reader, "Hamas has long demanded a full withdrawal from Gaza.", "hamas", "troop_withdrawal"
+    )
     assert s.background and s.stance == "demand"
 
 

@@ -25,7 +25,12 @@ def test_abbreviations_initials_and_decimals_do_not_end_sentences() -> None:
 
 def test_quotes_close_sentences_and_questions_split() -> None:
     text = 'He said: "We reject it." Then he left. Would they return? Nobody knew.'
-    assert texts(text) == ['He said: "We reject it."', "Then he left.", "Would they return?", "Nobody knew."]
+    assert texts(text) == [
+        'He said: "We reject it."',
+        "Then he left.",
+        "Would they return?",
+        "Nobody knew.",
+    ]
 
 
 def test_lowercase_after_period_does_not_split() -> None:
@@ -43,7 +48,10 @@ def test_lowercase_after_period_does_not_split() -> None:
         ("February 07, 2024: Netanyahu spoke.", "Netanyahu spoke."),
         ("JERUSALEM, Feb 9, 2024 — The cabinet met.", "The cabinet met."),
         ("(Reuters) - The cabinet met.", "The cabinet met."),
-        ("Hamas said - in Doha - that it would talk.", "Hamas said - in Doha - that it would talk."),
+        (
+            "Hamas said - in Doha - that it would talk.",
+            "Hamas said - in Doha - that it would talk.",
+        ),
     ],
 )
 def test_datelines_are_stripped(paragraph: str, expected: str) -> None:

@@ -43,6 +43,8 @@ def test_more_specific_terms_win_at_the_same_position() -> None:
 def test_names_keep_acronym_case_and_skip_hyphenated_compounds() -> None:
     pattern = compile_names(["US", "Hamas", "the militant group"])
     assert pattern is not None
-    found = [m.group(0) for m in pattern.finditer("The militant group told us the US and Hamas-run")]
+    found = [
+        m.group(0) for m in pattern.finditer("The militant group told us the US and Hamas-run")
+    ]
     assert found == ["The militant group", "US"]
     assert normalise("Israel’s  Government") == "israel's government"

@@ -76,16 +76,24 @@ def test_minimal_watchlist_fields_are_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("broken", "message"),
     [
-        (MINIMAL.replace('aliases = ["the EU", "Brussels"]', 'aliases = "the EU"'),
-         "actor 'eu': 'aliases' must be a list of strings"),
+        (
+            MINIMAL.replace('aliases = ["the EU", "Brussels"]', 'aliases = "the EU"'),
+            "actor 'eu': 'aliases' must be a list of strings",
+        ),
         (MINIMAL.replace('kind = "state"', 'kind = "planet"'), "'kind' must be one of"),
         (MINIMAL.replace('id = "eu"', 'id = "E U"'), "lowercase letters"),
-        (MINIMAL.replace('terms = ["tariff*", "duties on ~ vehicles"]', "terms = []"),
-         "issue 'tariffs': 'terms' must not be empty"),
-        (MINIMAL + '\n[[issues]]\nid = "tariffs"\nlabel = "x"\nterms = ["y"]\n',
-         "issue id 'tariffs' is defined twice"),
-        (MINIMAL.replace('"duties on ~ vehicles"', '"duties on {china} cars"'),
-         "unknown actor {china}"),
+        (
+            MINIMAL.replace('terms = ["tariff*", "duties on ~ vehicles"]', "terms = []"),
+            "issue 'tariffs': 'terms' must not be empty",
+        ),
+        (
+            MINIMAL + '\n[[issues]]\nid = "tariffs"\nlabel = "x"\nterms = ["y"]\n',
+            "issue id 'tariffs' is defined twice",
+        ),
+        (
+            MINIMAL.replace('"duties on ~ vehicles"', '"duties on {china} cars"'),
+            "unknown actor {china}",
+        ),
         (MINIMAL.replace("[scope]", "[scope]\nwhatever = 1"), "unknown key 'whatever'"),
         (MINIMAL + "\n[broken", "invalid TOML"),
     ],
@@ -121,7 +129,9 @@ def test_overrides_set_and_drop_are_validated_against_the_watchlist(tmp_path: Pa
     unknown = write(tmp_path, '[[drop]]\nactor = "china"\nissue = "tariffs"\n', "u.toml")
     with pytest.raises(ConfigError, match="unknown actor 'china'"):
         load_overrides(unknown, watchlist)
-    custom = write(tmp_path, '[[set]]\nactor = "eu"\nissue = "tariffs"\nstance = "grumble"\n', "c.toml")
+    custom = write(
+        tmp_path, '[[set]]\nactor = "eu"\nissue = "tariffs"\nstance = "grumble"\n', "c.toml"
+    )
     with pytest.raises(ConfigError, match="needs a 'score'"):
         load_overrides(custom, watchlist)
 
