@@ -45,3 +45,18 @@ def test_monitor_flow_fails_clearly_on_bad_seeds(site: NewsSite, settings: Setti
             db_path=str(settings.db_path),
         )
     assert site.requests == []
+
+
+def test_deployment_file_points_at_the_monitor_flow(monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+    from prefect.flows import load_flow_from_entrypoint
+
+    from tests.conftest import REPO_ROOT
+
+    spec = yaml.safe_load((REPO_ROOT / "deployments" / "prefect.yaml").read_text())
+    (deployment,) = spec["deployments"]
+    monkeypatch.chdir(REPO_ROOT)  # entrypoints are relative to the repository root
+    flow = load_flow_from_entrypoint(deployment["entrypoint"])
+    assert flow.name == "monitor"
+    assert deployment["schedules"][0]["interval"] == 15 * 60
+    assert deployment["concurrency_limit"] == {"limit": 1, "collision_strategy": "CANCEL_NEW"}
