@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from stancewatch.charset import decode_text
 from stancewatch.errors import ExtractError
 from stancewatch.models import Article, ExtractedPage, FeedEntry, FetchResult
 
@@ -55,18 +56,8 @@ _PROSE_MIN_WORDS = 20
 
 
 def decode_body(body: bytes, encoding: str | None = None) -> str:
-    """Decode a page body: the declared charset, else UTF-8, else cp1252; never raises."""
-    if body.startswith(codecs.BOM_UTF8):
-        return body[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
-    if encoding:
-        try:
-            return body.decode(encoding, errors="replace")
-        except LookupError:
-            pass  # an unknown charset name is as good as none
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
+    """Decode a page body: BOM, the declared charset, a <meta> one, UTF-8, else cp1252."""
+    return decode_text(body, encoding)
 
 
 def html_to_text(fragment: str) -> str:

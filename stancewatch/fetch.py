@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import codecs
 import email.utils
 import random
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from stancewatch.charset import decode_text, sniff_encoding
 from stancewatch.errors import (
     BlockedURLError,
     FetchError,
@@ -38,24 +37,6 @@ ALLOWED_SCHEMES = frozenset({"http", "https"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, *range(500, 600)})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
-
-#: How far into a page we look for <meta charset> (the HTML standard says 1024; be lenient).
-SNIFF_BYTES = 4096
-
-_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:+-]+)""", re.IGNORECASE)
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:+-]+)""", re.IGNORECASE
-)
-_XML_DECL_ENCODING = re.compile(
-    rb"""\A\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:+-]+)["']""", re.IGNORECASE
-)
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
@@ -161,13 +142,18 @@ class HttpClient:
         current = url
         for _hop in range(self._settings.max_redirects + 1):
             remaining = self._remaining(deadline, url)
-            request = self._client.build_request(
-                "GET", current, headers=headers, timeout=_timeout(self._settings, remaining)
-            )
             try:
+                request = self._client.build_request(
+                    "GET", current, headers=headers, timeout=_timeout(self._settings, remaining)
+                )
                 response = self._client.send(request, stream=True)
             except httpx.HTTPError as exc:
                 raise _translate_transport_error(exc, url) from exc
+            except (httpx.InvalidURL, ValueError) as exc:
+                # Control characters, over-long or invalid IDNA host labels: urlsplit accepts
+                # them, httpx cannot encode them. No retry can help.
+                where = "" if current == url else f" (redirected to {current!r})"
+                raise BlockedURLError(f"malformed URL{where}: {exc}", url=url) from exc
             try:
                 location = response.headers.get("location")
                 if response.status_code in REDIRECT_STATUSES and location:
@@ -272,69 +258,10 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - reference).total_seconds())
 
 
-def sniff_encoding(content_type: str | None, body: bytes) -> str | None:
-    """The body's charset: BOM, else Content-Type, else <meta> in the head, else XML declaration.
-
-    Returns a normalised Python codec name, or None when nothing (valid) is declared.
-    """
-    for bom, bom_codec in _BOMS:
-        if body.startswith(bom):
-            return bom_codec
-    if content_type:
-        param = _CHARSET_PARAM.search(content_type)
-        header_codec = _codec_name(param.group(1)) if param else None
-        if header_codec:
-            return header_codec
-    head = body[:SNIFF_BYTES]
-    for pattern in (_META_CHARSET, _XML_DECL_ENCODING):
-        declaration = pattern.search(head)
-        declared_codec = _codec_name(declaration.group(1).decode("ascii")) if declaration else None
-        if declared_codec:
-            # We just read the declaration as ASCII, so the body cannot really be UTF-16/32.
-            return "utf-8" if declared_codec.startswith(("utf-16", "utf-32")) else declared_codec
-    return None
-
-
 def decode_body(result: FetchResult) -> str:
-    """Decode a body as text without ever raising UnicodeDecodeError.
-
-    Tries the declared charset, then UTF-8; text that is neither is read as cp1252 (which
-    decodes nearly every byte), unless it is mostly valid UTF-8 with a few broken bytes.
-    """
-    body = result.body
-    declared = result.encoding or sniff_encoding(result.headers.get("content-type"), body)
-    if declared:
-        try:
-            return body.decode(_decoding_codec(declared))
-        except (UnicodeDecodeError, LookupError):
-            pass
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    as_utf8 = body.decode("utf-8-sig", errors="replace")
-    broken = as_utf8.count("\ufffd")
-    non_ascii = len(as_utf8) - len(as_utf8.encode("ascii", errors="ignore"))
-    valid_multibyte = non_ascii - broken
-    if valid_multibyte > broken:
-        return as_utf8
-    return body.decode("cp1252", errors="replace")
-
-
-def _decoding_codec(name: str) -> str:
-    # Browsers read these labels as windows-1252, and real pages rely on it (curly quotes).
-    if name in {"latin-1", "iso8859-1", "ascii"}:
-        return "cp1252"
-    if name == "utf-8":
-        return "utf-8-sig"
-    return name
-
-
-def _codec_name(label: str) -> str | None:
-    try:
-        return codecs.lookup(label.strip()).name
-    except LookupError:
-        return None
+    """Decode a fetched body as text without ever raising UnicodeDecodeError."""
+    declared = result.encoding or sniff_encoding(result.headers.get("content-type"), result.body)
+    return decode_text(result.body, declared)
 
 
 def _timeout(settings: Settings, remaining: float) -> httpx.Timeout:

@@ -244,6 +244,25 @@ def test_decode_ignores_unknown_charset_name_and_strips_bom() -> None:
     assert decode_body(b"\xef\xbb\xbf<p>x</p>", "cp1252") == "<p>x</p>"
 
 
+def test_latin1_labels_are_read_as_windows_1252_like_browsers_do() -> None:
+    body = "\u201cNo deal,\u201d he said \u2014 caf\u00e9".encode("cp1252")
+    assert decode_body(body, "iso8859-1") == "\u201cNo deal,\u201d he said \u2014 caf\u00e9"
+    assert decode_body(body, "ascii") == "\u201cNo deal,\u201d he said \u2014 caf\u00e9"
+
+
+def test_a_wrong_utf8_declaration_does_not_turn_quotes_into_replacement_marks() -> None:
+    body = "\u201cCaf\u00e9\u201d".encode("cp1252")
+    assert decode_body(body, "utf-8") == "\u201cCaf\u00e9\u201d"
+
+
+def test_page_bytes_without_a_header_charset_use_the_meta_charset() -> None:
+    page = news_page().replace("<head>", '<head><meta charset="windows-1251">', 1)
+    page = page.replace("Geneva", "\u0416\u0435\u043d\u0435\u0432\u0430")
+    extracted = extract_page(page.encode("cp1251"))
+    assert extracted is not None
+    assert "\u0416\u0435\u043d\u0435\u0432\u0430" in extracted.text
+
+
 def test_article_from_undecodable_bytes_does_not_raise() -> None:
     html = news_page().encode("utf-8").replace(b"Geneva", b"Gen\xff\xfeva")
 

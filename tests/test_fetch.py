@@ -482,6 +482,34 @@ def test_non_http_urls_are_refused_before_any_io(
     assert sleeps.calls == []
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://exa\tmple.com/",
+        "http://exa\x00mple.com/",
+        "http://xn--/",
+        "http://" + "a" * 70 + ".com/",
+    ],
+)
+def test_urls_httpx_cannot_encode_are_blocked_not_raw_exceptions(
+    url: str, make_client: Callable[..., HttpClient], sleeps: SleepRecorder
+) -> None:
+    with pytest.raises(BlockedURLError, match="malformed URL") as caught:
+        make_client().get(url)
+    assert caught.value.url == url
+    assert sleeps.calls == []
+
+
+def test_redirect_to_a_malformed_url_is_blocked(
+    httpserver: HTTPServer, make_client: Callable[..., HttpClient]
+) -> None:
+    httpserver.expect_request("/odd").respond_with_data(
+        "", status=302, headers={"Location": "http://xn--/next"}
+    )
+    with pytest.raises(BlockedURLError, match="malformed URL"):
+        make_client().get(httpserver.url_for("/odd"))
+
+
 def test_client_is_a_context_manager(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/once").respond_with_data("ok")
     with HttpClient(Settings()) as client:
