@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -22,6 +23,10 @@ from typer.core import TyperGroup
 from stancewatch import __version__, pipeline, report, store
 from stancewatch.errors import ConfigError, StancewatchError
 from stancewatch.settings import PROJECT_ROOT, Settings
+
+# The CLI may start Prefect; it must not try to reach the internet with usage reports.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -147,6 +152,7 @@ def run(
     """Poll every feed once now, store new articles and their position changes."""
     settings = load_settings(seeds, feeds, db)
     if flow:
+        pipeline.load_inputs(settings)  # a bad feed list or seed fails here, in one line
         from flows.monitor import monitor
 
         result = monitor(
@@ -210,7 +216,9 @@ def feeds_command(
     configured = load_feed_list(settings.feed_list_path)
     state: dict[str, dict[str, Any]] = {}
     if settings.db_path.exists():
-        with store.open_db(settings.db_path, read_only=True) as con:
+        with store.open_db(
+            settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
+        ) as con:
             state = {row["id"]: row for row in store.list_feeds(con)}
     rows = [
         {
@@ -240,7 +248,9 @@ def articles(
 ) -> None:
     """List stored articles, newest first."""
     settings, since_at = load_settings(db=db), parse_since(since)
-    with store.open_db(settings.db_path, read_only=True) as con:
+    with store.open_db(
+        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
+    ) as con:
         rows = store.list_articles(con, since=since_at, feed_id=feed, limit=limit)
     columns = ["fetched_at", "published", "feed_id", "text_source", "title", "url"]
     print_rows(rows, columns, fmt, empty="no articles in that period")
@@ -269,7 +279,9 @@ def changes(
     elif include_reaffirmed:
         kinds = sorted(known)
     settings, since_at = load_settings(db=db), parse_since(since)
-    with store.open_db(settings.db_path, read_only=True) as con:
+    with store.open_db(
+        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
+    ) as con:
         rows = store.list_changes(
             con,
             since=since_at,
@@ -304,7 +316,9 @@ def positions(
 ) -> None:
     """The latest stated position per actor and issue, beside the baseline."""
     settings = load_settings(db=db)
-    with store.open_db(settings.db_path, read_only=True) as con:
+    with store.open_db(
+        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
+    ) as con:
         rows = store.latest_positions(con, actor=actor)
     columns = list(rows[0].keys()) if rows else ["actor"]
     print_rows(rows, columns, fmt, empty="no statements stored yet")
@@ -316,7 +330,9 @@ def runs(
 ) -> None:
     """Recent monitor runs with their counts and status."""
     settings = load_settings(db=db)
-    with store.open_db(settings.db_path, read_only=True) as con:
+    with store.open_db(
+        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
+    ) as con:
         rows = store.list_runs(con, limit=limit)
     columns = [
         "run_id",
@@ -341,7 +357,9 @@ def errors(
 ) -> None:
     """Per-item problems recorded by runs (failed feeds and pages, with the reason)."""
     settings = load_settings(db=db)
-    with store.open_db(settings.db_path, read_only=True) as con:
+    with store.open_db(
+        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
+    ) as con:
         rows = store.list_errors(con, run_id=run_id, limit=limit)
     columns = ["occurred_at", "run_id", "stage", "feed_id", "url", "error_class", "message"]
     print_rows(rows, columns, fmt, empty="no problems recorded")
@@ -503,7 +521,9 @@ def demo(
     out.print("\n[bold]Run summary[/]")
     for key, value in result.items():
         out.print(f"  {key}: {value}")
-    with store.open_db(settings.db_path, read_only=True) as con:
+    with store.open_db(
+        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
+    ) as con:
         stored = store.list_articles(con, since=None, limit=100)
         found = store.list_changes(con, since=None, limit=50)
     print_rows(stored, ["feed_id", "text_source", "title"], Format.table, title="Stored articles")

@@ -20,7 +20,7 @@ from stancewatch.errors import (
     ItemError,
     NetworkError,
 )
-from stancewatch.extract import article_from_entry, extract_article, extract_page
+from stancewatch.extract import article_from_entry, decode_body, extract_article, extract_page
 from stancewatch.feeds import load_feed_list, parse_feed, unique_entries
 from stancewatch.fetch import FEED_ACCEPT, HttpClient
 from stancewatch.models import (
@@ -29,6 +29,7 @@ from stancewatch.models import (
     FeedConfig,
     FeedEntry,
     FeedState,
+    FetchResult,
     ItemFailure,
     ParsedFeed,
     RunSummary,
@@ -116,6 +117,7 @@ def is_transient(exc: BaseException) -> bool:
 
 def poll_feed(client: HttpClient, feed: FeedConfig, state: FeedState | None) -> FeedPoll:
     """Conditional GET of one feed, then parse; never raises for a per-feed problem."""
+    result: FetchResult | None = None
     try:
         result = client.get(
             feed.url,
@@ -127,7 +129,10 @@ def poll_feed(client: HttpClient, feed: FeedConfig, state: FeedState | None) -> 
             return FeedPoll(feed=feed, status=304)
         parsed = parse_feed(feed.id, result.body, headers=result.headers, base_url=result.final_url)
     except Exception as exc:  # one feed's failure must not stop the others
-        status = exc.status if isinstance(exc, HTTPStatusError) else None
+        # A parse failure keeps the HTTP status: the fetch itself went fine.
+        status = result.status if result is not None else None
+        if isinstance(exc, HTTPStatusError):
+            status = exc.status
         failure = describe_failure(exc, stage="poll", url=feed.url, feed_id=feed.id)
         return FeedPoll(feed=feed, status=status, failure=failure)
     return FeedPoll(
@@ -263,7 +268,10 @@ def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPo
                     ItemFailure("parse", None, poll.feed.id, "SkippedEntry", reason)
                 )
     summary.entries_seen = len(fresh)
-    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+    with (
+        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
+        store.transaction(con),
+    ):
         for poll in polls:
             store.record_feed_poll(
                 con,
@@ -277,9 +285,7 @@ def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPo
                 bozo=poll.parsed.bozo_reason if poll.parsed else None,
             )
         summary.entries_new = store.add_entries(con, unique_entries(fresh), summary.run_id)
-        entries = store.pending_entries(
-            con, max_attempts=settings.max_fetch_attempts, limit=settings.max_articles_per_run
-        )
+        entries = store.pending_entries(con, limit=settings.max_articles_per_run)
         attempts = store.entry_attempts(con, [entry.canonical_url for entry in entries])
     return WorkQueue(entries=tuple(entries), attempts=attempts)
 
@@ -298,7 +304,10 @@ def record_results(
         summary.errors.extend(outcome.failures)
     summary.errors.extend(extra_failures)
     summary.articles_from_feed = sum(1 for a in articles if a.text_source == "feed")
-    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+    with (
+        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
+        store.transaction(con),
+    ):
         summary.articles_stored = store.add_articles(con, articles, summary.run_id)
         statements = [(a.canonical_url, s) for a in analyses for s in a.comparison.statements]
         changes = [(a.canonical_url, c) for a in analyses for c in a.comparison.changes]
@@ -410,7 +419,7 @@ def load_document(source: str, settings: Settings) -> tuple[str, str | None]:
     if source.startswith(("http://", "https://")):
         with HttpClient(settings) as client:
             result = client.get(source)
-        page = extract_page(result.body, url=result.final_url)
+        page = extract_page(decode_body(result.body, result.encoding), url=result.final_url)
         if page is None:
             raise ExtractError("no article text found on the page", url=source)
         return page.text, page.title

@@ -53,7 +53,7 @@ def test_new_entries_are_queued_once(con: duckdb.DuckDBPyConnection) -> None:
     assert add_entries(con, batch, "run-1") == 3
     assert add_entries(con, batch, "run-2") == 0
 
-    queued = pending_entries(con, max_attempts=3, limit=10)
+    queued = pending_entries(con, limit=10)
     assert queued == batch
     rows = con.execute("SELECT DISTINCT run_id, status, attempts FROM entries").fetchall()
     assert rows == [("run-1", "pending", 0)]
@@ -93,22 +93,22 @@ def test_duplicates_within_one_batch_keep_the_first(con: duckdb.DuckDBPyConnecti
     ]
 
     assert add_entries(con, batch, "run-1") == 2
-    assert [e.guid for e in pending_entries(con, max_attempts=1, limit=10)] == ["guid-1", "guid-5"]
+    assert [e.guid for e in pending_entries(con, limit=10)] == ["guid-1", "guid-5"]
 
 
 def test_pending_entries_are_oldest_first_and_limited(con: duckdb.DuckDBPyConnection) -> None:
     add_entries(con, [entry(3), entry(1)], "run-1")
     add_entries(con, [entry(2)], "run-2")
 
-    assert [e.guid for e in pending_entries(con, max_attempts=3, limit=10)] == [
+    assert [e.guid for e in pending_entries(con, limit=10)] == [
         "guid-1",
         "guid-3",
         "guid-2",
     ]
-    assert len(pending_entries(con, max_attempts=3, limit=2)) == 2
+    assert len(pending_entries(con, limit=2)) == 2
 
 
-def test_pending_mark_cycle_counts_attempts_until_given_up(
+def test_pending_mark_cycle_counts_attempts(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     add_entries(con, [entry(1), entry(2), entry(3)], "run-1")
@@ -121,15 +121,15 @@ def test_pending_mark_cycle_counts_attempts_until_given_up(
         url2: ("pending", 1, "timeout"),
         url3: ("failed", 1, "404"),
     }
-    assert [e.canonical_url for e in pending_entries(con, max_attempts=3, limit=10)] == [url2]
+    assert [e.canonical_url for e in pending_entries(con, limit=10)] == [url2]
 
     mark_entries(con, [(url2, "pending", "timeout again")])
-    assert pending_entries(con, max_attempts=3, limit=10) != []
+    assert pending_entries(con, limit=10) != []
     mark_entries(con, [(url2, "pending", "third timeout")])
 
     assert _statuses(con)[url2] == ("pending", 3, "third timeout")
-    assert pending_entries(con, max_attempts=3, limit=10) == []
-    assert len(pending_entries(con, max_attempts=4, limit=10)) == 1
+    # Still queued: the pipeline, which knows the allowed attempts, settles it next time.
+    assert [e.canonical_url for e in pending_entries(con, limit=10)] == [url2]
 
 
 def test_repeated_url_in_one_mark_counts_once_and_last_wins(

@@ -1,6 +1,6 @@
 """The only DuckDB code: connection, migrations, batch writes and queries, re-exported here."""
 
-from stancewatch.store.connection import open_db
+from stancewatch.store.connection import open_db, transaction
 from stancewatch.store.entries import add_entries, entry_attempts, mark_entries, pending_entries
 from stancewatch.store.feeds import feed_states, record_feed_poll, sync_feeds
 from stancewatch.store.migrations import LATEST_VERSION, MIGRATIONS, migrate, schema_version
@@ -54,4 +54,5 @@ __all__ = [
     "start_run",
     "stored_articles",
     "sync_feeds",
+    "transaction",
 ]

@@ -61,8 +61,8 @@ def _connect(path: Path, *, read_only: bool, busy_timeout: float) -> duckdb.Duck
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise DatabaseBusyError(
-                    "database is busy (another stancewatch process is writing); "
-                    "try again in a moment",
+                    "database is busy (another process, such as a stancewatch run, has it "
+                    "open for writing); try again in a moment",
                     file=str(path),
                 ) from exc
             time.sleep(min(_RETRY_SLEEP, remaining))
@@ -96,3 +96,16 @@ def _prepare(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool) -> 
             f"{LATEST_VERSION}; run `stancewatch db migrate`",
             file=str(path),
         )
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All of a store step or none of it: a feed's new validators must never be saved
+    without the entries they announced, or the next 304 would hide those entries for good."""
+    con.begin()
+    try:
+        yield con
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()

@@ -68,20 +68,23 @@ def add_entries(con: duckdb.DuckDBPyConnection, entries: Sequence[FeedEntry], ru
         )
 
 
-def pending_entries(
-    con: duckdb.DuckDBPyConnection, *, max_attempts: int, limit: int
-) -> list[FeedEntry]:
-    """Entries still to process (fewer than max_attempts tries), oldest first."""
+def pending_entries(con: duckdb.DuckDBPyConnection, *, limit: int) -> list[FeedEntry]:
+    """Entries still to process, oldest first.
+
+    Entries are returned whatever their attempt count: the caller decides when tries are used
+    up and falls back to the feed's text, so no entry can stay queued for ever (even after
+    the allowed attempts are lowered).
+    """
     rows = con.execute(
         """
         SELECT feed_id, guid, url, canonical_url, title, published, summary, content,
                content_hash
         FROM entries
-        WHERE status = 'pending' AND attempts < $max_attempts
+        WHERE status = 'pending'
         ORDER BY first_seen_at, published NULLS LAST, canonical_url
         LIMIT $limit
         """,
-        {"max_attempts": max_attempts, "limit": max(limit, 0)},
+        {"limit": max(limit, 0)},
     ).fetchall()
     entries = []
     for feed_id, guid, url, canonical_url, title, published, summary, content, hash_ in rows:

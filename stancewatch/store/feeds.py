@@ -75,9 +75,10 @@ def record_feed_poll(
     """Remember the outcome of one poll of a feed.
 
     `bozo` is feedparser's complaint about a feed that was still usable; it is kept as the
-    feed's last warning. A successful poll (including 304) resets the failure streak and clears the last error,
-    and replaces the validators only with new values: a 304 carries none, and forgetting
-    them would turn the next poll into a full download. A failed poll keeps the validators.
+    feed's last warning. A successful poll (including 304) resets the failure streak and
+    clears the last error, and replaces the validators only with new values: a 304 carries
+    none, and forgetting them would turn the next poll into a full download. A failed poll
+    keeps the validators.
     """
     updated = row_count(
         con,
