@@ -28,10 +28,14 @@ from stancewatch.settings import PROJECT_ROOT, Settings
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-out = Console(highlight=False, soft_wrap=True)
+# Piped output is not cut to 80 columns: wide tables stay one row per line.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DEMO_PORT = 8765
+LONG_TEXT_COLUMNS = frozenset(
+    {"title", "evidence", "text", "baseline_text", "url", "message", "last_error", "last_warning"}
+)
 
 
 class GuardedGroup(TyperGroup):
@@ -116,7 +120,10 @@ def print_rows(
         return
     table = Table(title=title, show_lines=False, expand=False)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        if column in LONG_TEXT_COLUMNS:
+            table.add_column(column, overflow="fold", ratio=3)
+        else:
+            table.add_column(column, no_wrap=True, overflow="ellipsis")
     for cells in report.table_cells(rows, columns):
         table.add_row(*cells)
     out.print(table)
@@ -224,7 +231,6 @@ def feeds_command(
         {
             "id": f.id,
             "enabled": f.enabled,
-            "url": f.url,
             "last_polled_at": state.get(f.id, {}).get("last_polled_at"),
             "last_status": state.get(f.id, {}).get("last_status"),
             "consecutive_failures": state.get(f.id, {}).get("consecutive_failures", 0),
@@ -232,6 +238,7 @@ def feeds_command(
             "pending": state.get(f.id, {}).get("entries_pending", 0),
             "last_error": state.get(f.id, {}).get("last_error"),
             "last_warning": state.get(f.id, {}).get("last_warning"),
+            "url": f.url,
         }
         for f in configured
     ]
@@ -320,7 +327,15 @@ def positions(
         settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
     ) as con:
         rows = store.latest_positions(con, actor=actor)
-    columns = list(rows[0].keys()) if rows else ["actor"]
+    columns = [
+        "actor",
+        "issue",
+        "baseline_stance",
+        "stance",
+        "stated_at",
+        "attribution",
+        "evidence",
+    ]
     print_rows(rows, columns, fmt, empty="no statements stored yet")
 
 
