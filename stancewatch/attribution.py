@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
+from stancewatch.matching import PrefixedRegex, split_alternatives
 from stancewatch.mentions import Mention, with_actor
 
 REPORTING_VERBS = (
@@ -21,6 +22,7 @@ REPORTING_VERBS = (
     r"noting|stressing|stating|arguing|claiming|announcing"
 )
 _VERB = re.compile(rf"(?<![\w-])(?:{REPORTING_VERBS})(?![\w-])", re.IGNORECASE)
+_VERB_FINDER = PrefixedRegex(split_alternatives(REPORTING_VERBS), re.IGNORECASE, r"(?![\w-])")
 _ACCORDING = re.compile(r"(?<![\w])(?:according to|citing|in the words of)\s+", re.IGNORECASE)
 
 # Speakers the text leaves unnamed: their word is "reported", whoever's position it states.
@@ -31,14 +33,24 @@ _UNNAMED = re.compile(
     r"privy to|near)\b)?",
     re.IGNORECASE,
 )
+_OFFICIAL = re.compile(
+    r"(?:an official|officials?|spokes(?:man|woman|person)|aides?|negotiators?)\b"
+    r"(?!\s+(?:close|familiar))",
+    re.IGNORECASE,
+)
 # Speakers who are someone else by their nature (they describe actors, they do not speak for them).
 _OUTSIDER = re.compile(
     r"(?<![\w])(?:analysts?|experts?|observers?|critics?|commentators?|scholars?|"
     r"researchers?|residents?|witnesses?|families|relatives|protesters?|mediators?)(?![\w])",
     re.IGNORECASE,
 )
+# "A WHO official", "a U.N. spokesman": an unnamed speaker of a body that is not watchlisted.
+_FOREIGN_BODY = re.compile(
+    r"(?<![\w])(?:[Aa]n?|[Tt]he)\s+(?:[A-Z][A-Za-z.&]*\s+){1,3}(?:officials?|spokes(?:man|woman|person)|"
+    r"sources?|agency|organi[sz]ation)(?![\w])"
+)
 _NAMED_PERSON = re.compile(r"(?:[A-Z][a-z'’-]+\s+){1,3}$")
-_CLAUSE_START = re.compile(r"[;:]\s|[.!?][\"”’]?\s|\s(?:but|while|whereas|although)\s")
+_CLAUSE_START = re.compile(r"[;:]\s|[!?][\"”’]?\s|\s(?:but|while|whereas|although)\s")
 _REPORTED_MARKERS = re.compile(
     r"(?<![\w])(?:reportedly|is said to|are said to|was said to|were said to|it is understood|"
     r"according to (?:reports|media|sources|people|officials|a source|a person))(?![\w])",
@@ -46,7 +58,7 @@ _REPORTED_MARKERS = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Frame:
     """A reporting frame: a speaker, the verb, and the span of what they are reported to say."""
 
@@ -56,9 +68,13 @@ class Frame:
     kind: str  # named | unnamed | outsider | unknown
     content_start: int
     content_end: int
+    partners: tuple[str, ...] = ()  # actors speaking together with the source ("Qatar and Egypt")
 
     def covers(self, position: int) -> bool:
         return self.content_start <= position < self.content_end
+
+    def speaks_for(self, actor: str) -> bool:
+        return self.source is not None and (self.source.actor == actor or actor in self.partners)
 
 
 def find_frames(text: str, mentions: Sequence[Mention]) -> list[Frame]:
@@ -75,23 +91,40 @@ def find_frames(text: str, mentions: Sequence[Mention]) -> list[Frame]:
             frames.append(Frame(m.start(), m.end(), source, kind, phrase_end, len(text)))
         else:
             frames.append(Frame(m.start(), m.end(), source, kind, 0, m.start()))
-    for m in _VERB.finditer(text):
+    for m in _VERB_FINDER.finditer(text):
         frame = _verb_frame(text, mentions, m.start(), m.end())
+        if frame is not None and frame.source is not None:
+            frame = replace(frame, partners=_partners(text, mentions, frame.source))
         if frame is not None:
             frames.append(frame)
     return frames
+
+
+def _partners(text: str, mentions: Sequence[Mention], source: Mention) -> tuple[str, ...]:
+    """Actors coordinated with a speaker: "Qatar and Egypt said" gives Qatar for Egypt."""
+    out: list[str] = []
+    current = source
+    for m in reversed([m for m in mentions if m.end <= source.start and m.actor]):
+        if not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[m.end : current.start]):
+            break
+        out.append(m.actor or "")
+        current = m
+    return tuple(out)
 
 
 def _verb_frame(text: str, mentions: Sequence[Mention], start: int, end: int) -> Frame | None:
     clause_start = 0
     for b in _CLAUSE_START.finditer(text, 0, start):
         clause_start = b.end()
+    comma = text.rfind(",", clause_start, start)
+    if comma >= 0 and len(text[comma:start].split()) <= 10:
+        clause_start = comma + 1  # the speaker's phrase: "..., two sources familiar with it said"
     head = text[clause_start:start]
     # Inverted: '"...," said Netanyahu' / '..., a Hamas official said.' after a quote or comma.
-    after = text[end : end + 60]
+    after = text[end : end + 90]
     inverted = re.match(r"\s+(?:on \w+\s+)?", after) is not None and re.search(r"[,\"”]\s*$", head)
     if inverted:
-        source = _first_mention(mentions, end, min(len(text), end + 60))
+        source = _first_mention(mentions, end, min(len(text), end + 90))
         if source is not None and not source.possessive:
             return Frame(start, end, source, "named", 0, start)
         unnamed = _UNNAMED.match(after.lstrip())
@@ -100,18 +133,55 @@ def _verb_frame(text: str, mentions: Sequence[Mention], start: int, end: int) ->
     source = _last_mention(mentions, clause_start, start)
     words_between = len(text[source.end : start].split()) if source else 99
     unnamed = _UNNAMED.search(head)
-    outsider = _OUTSIDER.search(head)
+    outsider = _OUTSIDER.search(head) or _FOREIGN_BODY.search(head)
     if outsider and (source is None or outsider.start() > source.end - clause_start):
-        return Frame(start, end, None, "outsider", end, len(text))
-    if unnamed and (source is None or unnamed.start() + clause_start <= source.start):
+        return Frame(
+            start, end, None, "outsider", *_content(text, clause_start + outsider.start(), end)
+        )
+    if unnamed and (source is None or unnamed.end() + clause_start <= source.start - 12):
+        # "sources close to Hamas said" is unnamed; "spokesperson He Yuning said" is named.
         near = _first_mention(mentions, clause_start + unnamed.end(), start)
-        return Frame(start, end, near, "unnamed", end, len(text))
+        definite = re.search(r"\bthe\s+(?:\w+\s+)?$", head[: unnamed.start()], re.IGNORECASE)
+        if _OFFICIAL.match(unnamed.group(0)) and (near is not None or definite):
+            # "a senior official of the group said", "the official said" (named before): the
+            # actor's own official speaks.
+            # "a senior official of the group said": the actor's own official speaks.
+            return Frame(
+                start, end, near, "named", *_content(text, clause_start + unnamed.start(), end)
+            )
+        return Frame(
+            start, end, near, "unnamed", *_content(text, clause_start + unnamed.start(), end)
+        )
     if source is not None and words_between <= 12:
-        return Frame(start, end, source, "named", end, len(text))
+        return Frame(start, end, source, "named", *_content(text, source.start, end))
     stripped = head.rstrip()
-    if _NAMED_PERSON.search(stripped) and not stripped.endswith(("The", "It")):
-        return Frame(start, end, None, "unknown", end, len(text))
+    person = _NAMED_PERSON.search(stripped)
+    if person and not stripped.endswith(("The", "It")):
+        return Frame(
+            start, end, None, "unknown", *_content(text, clause_start + person.start(), end)
+        )
     return None
+
+
+# What may follow a verb that closes its sentence: "..., officials said on Tuesday."
+_CLOSING_TAIL = re.compile(
+    r"^\s*(?:(?:on|in|at|to|late|early|earlier|last|this|during|after|before|while|from|"
+    r"told|speaking|without)\b[^.]{0,60})?[\s.\"”’)]*$",
+    re.IGNORECASE,
+)
+
+
+def _content(text: str, subject_start: int, verb_end: int) -> tuple[int, int]:
+    """Where the reported content lies: after the verb, or before the speaker when the
+    attribution closes the sentence ("France has agreed ..., a German official said.")."""
+    comma = text.rfind(",", 0, subject_start)
+    tail = re.split(r"[,;:]", text[verb_end:], maxsplit=1)[0]
+    relative = (
+        re.search(r"\b(?:that|which|who)\b", text[comma:subject_start]) if comma > 0 else None
+    )
+    if comma > 0 and not relative and _CLOSING_TAIL.match(tail):
+        return 0, comma
+    return verb_end, len(text)
 
 
 def _phrase_end(text: str, start: int) -> int:
@@ -132,6 +202,21 @@ def _last_mention(mentions: Sequence[Mention], start: int, end: int) -> Mention 
     return inside[-1] if inside else None
 
 
+def weakest_frame(frames: Sequence[Frame], position: int, actor: str) -> Frame | None:
+    """Of the frames around a position, the one that weakens attribution most for an actor:
+    someone else's claim, then an unnamed source, then the actor's own words."""
+    covering = [f for f in frames if f.covers(position)]
+    if not covering:
+        return None
+
+    def weakness(f: Frame) -> int:
+        if f.kind in ("outsider", "unknown") or (f.source is not None and not f.speaks_for(actor)):
+            return 0 if f.kind != "unnamed" else 1
+        return 1 if f.kind == "unnamed" else 2
+
+    return min(covering, key=weakness)
+
+
 def frame_at(frames: Sequence[Frame], position: int) -> Frame | None:
     """The innermost reporting frame whose content holds a position."""
     covering = [f for f in frames if f.covers(position)]
@@ -145,6 +230,8 @@ def reported_marker(text: str) -> bool:
     return _REPORTED_MARKERS.search(text) is not None
 
 
+_QUOTE_MARK = re.compile('[“”"]')
+
 # --- quotes -----------------------------------------------------------------------------------
 
 
@@ -154,13 +241,8 @@ def quote_depths(sentences: Sequence[str]) -> list[tuple[bool, bool]]:
     out = []
     for text in sentences:
         start_inside = inside
-        for ch in text:
-            if ch == "“":
-                inside = True
-            elif ch == "”":
-                inside = False
-            elif ch == '"':
-                inside = not inside
+        for mark in _QUOTE_MARK.findall(text):
+            inside = mark == "“" or (mark == '"' and not inside)
         out.append((start_inside, inside))
     return out
 
@@ -175,7 +257,7 @@ class Discourse:
     """What the last few sentences named, for resolving pronouns, titles and role nouns."""
 
     recent: list[tuple[int, Mention]] = field(default_factory=list)
-    kinds: dict[str, str] = field(default_factory=dict)
+    kinds: Mapping[str, str] = field(default_factory=dict)
 
     def remember(self, index: int, mentions: Sequence[Mention]) -> None:
         self.recent += [(index, m) for m in mentions if m.actor is not None]
@@ -213,11 +295,19 @@ class Discourse:
             if speaker is not None and speaker.person and speaker.actor:
                 return with_actor(mention, speaker.actor, speaker.person)
             people = [m for m in pool if m.person]
-            return with_actor(mention, people[-1].actor or "", people[-1].person) if people else mention
+            return (
+                with_actor(mention, people[-1].actor or "", people[-1].person)
+                if people
+                else mention
+            )
         wanted_kind = {"group": "group", "state": "state"}.get(kind or "")
-        if speaker is not None and speaker.actor and not speaker.person:
-            if wanted_kind is None or self.kinds.get(speaker.actor) == wanted_kind:
-                return with_actor(mention, speaker.actor)
+        if (
+            speaker is not None
+            and speaker.actor
+            and not speaker.person
+            and (wanted_kind is None or self.kinds.get(speaker.actor) == wanted_kind)
+        ):
+            return with_actor(mention, speaker.actor)
         things = [
             m
             for m in pool

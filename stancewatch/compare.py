@@ -123,6 +123,8 @@ def classify(baseline: BaselinePosition | None, s: Statement) -> ChangeKind:
     if _sign(v) != _sign(b):
         if s.shift == "softer":
             return "softening"
+        if s.stance == "reject_partial":
+            return "softening"  # giving up part of a yes
         if abs(v) < 1.0 or s.modality == "hedged":
             # Half-way across: a conditional or partial yes from a no is a softening; a
             # conditional no ("not until ...") or a threat to quit from a yes is a hardening.

@@ -17,7 +17,7 @@ from stancewatch.watchlist import (
 )
 
 #: Bumped whenever the engine's reading of text changes, so stored results can be told apart.
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = "0.2.0"
 
 
 class Engine:
@@ -49,7 +49,9 @@ class Engine:
         overrides = load_overrides(overrides_path, watchlist)
         documents = load_seed_documents(seeds_dir)
         reader = Reader(watchlist)
-        readings = [(doc.name, reader.read(doc.text, judge_scope=False).statements) for doc in documents]
+        readings = [
+            (doc.name, reader.read(doc.text, judge_scope=False).statements) for doc in documents
+        ]
         baseline = build_baseline(readings, overrides)
         parts: list[str | bytes] = [watchlist_path.read_bytes()]
         if overrides_path.is_file():

@@ -6,15 +6,41 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from stancewatch.matching import Hit, term_matcher
 from stancewatch.models import Watchlist
-from stancewatch.terms import compile_terms, ordered_terms
+from stancewatch.terms import ordered_terms
 
 # General nouns for a package under negotiation: "rejected the proposal" takes its issue from
 # whatever the proposal is about when the text says so ("a proposal for a permanent ceasefire").
 CARRIER_NOUNS = frozenset(
-    """proposal proposals offer offers deal deals agreement agreements plan plans framework
-    terms counterproposal counter-proposal counteroffer counter-offer idea initiative package
-    blueprint roadmap draft arrangement accord pact response""".split()
+    [
+        "proposal",
+        "proposals",
+        "offer",
+        "offers",
+        "deal",
+        "deals",
+        "agreement",
+        "agreements",
+        "plan",
+        "plans",
+        "framework",
+        "terms",
+        "counterproposal",
+        "counter-proposal",
+        "counteroffer",
+        "counter-offer",
+        "idea",
+        "initiative",
+        "package",
+        "blueprint",
+        "roadmap",
+        "draft",
+        "arrangement",
+        "accord",
+        "pact",
+        "response",
+    ]
 )
 _DETERMINERS = re.compile(
     r"^(?:(?:the|a|an|this|that|its|their|his|her|any|latest|new|revised|previous|proposed|"
@@ -27,7 +53,7 @@ _CONTENT_LINK = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IssueMention:
     """A place in a sentence that names an issue."""
 
@@ -54,25 +80,25 @@ class IssueFinder:
                 entries[term] = (issue.id, -1, True)
         self.order = ordered_terms(entries)
         self.entries = [entries[t] for t in self.order]
-        self.pattern = compile_terms(self.order, names)
+        self.matcher = term_matcher(self.order, names)
 
-    def find(self, text: str) -> list[IssueMention]:
+    def find(self, text: str, hits: Sequence[Hit] | None = None) -> list[IssueMention]:
         """Issue mentions left to right; a carrier followed by its content yields the content."""
-        if self.pattern is None:
+        if self.matcher is None:
             return []
         found: list[IssueMention] = []
-        for m in self.pattern.finditer(text):
-            issue, polarity, laden = self.entries[(m.lastindex or 1) - 1]
-            bare = _DETERMINERS.sub("", m.group(0).lower()).strip()
+        for m in self.matcher.finditer(text) if hits is None else hits:
+            issue, polarity, laden = self.entries[m.index]
+            bare = _DETERMINERS.sub("", m.text.lower()).strip()
             found.append(
                 IssueMention(
-                    m.start(),
-                    m.end(),
+                    m.start,
+                    m.end,
                     issue,
                     polarity,
                     laden,
                     bare in CARRIER_NOUNS,
-                    m.group(0),
+                    m.text,
                 )
             )
         return found

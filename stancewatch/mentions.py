@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from stancewatch.matching import Hit, PrefixedRegex, name_matcher
 from stancewatch.models import Watchlist
-from stancewatch.terms import compile_names, normalise
+from stancewatch.terms import normalise
 
 # Nouns for people and bodies that speak ("Israeli officials", "a Hamas spokesman"): after an
 # adjective they make the adjective a speaker; on their own they are anonymous speakers.
@@ -16,7 +18,8 @@ AGENT_NOUNS = (
     r"premier|military|army|cabinet|sources?|diplomats?|envoys?|representatives?|side|"
     r"team|mediators?|aides?|advis[eo]rs?|commanders?|officers?|statement|administration|"
     r"security officials?|intelligence officials?|counterparts?|figures?|members?|chief|head|"
-    r"foreign ministry|embassy|mission|office|parliament|lawmakers?|politicians?|media"
+    r"foreign ministry|embassy|mission|office|parliament|lawmakers?|politicians?|media|"
+    r"forces|troops|soldiers|army"
 )
 _AGENT_AFTER = re.compile(rf"\s+(?:[a-z]+\s+)?(?:{AGENT_NOUNS})(?![\w])", re.IGNORECASE)
 _POSSESSIVE_AFTER = re.compile(r"['’](?:s(?![\w]))?")
@@ -29,15 +32,27 @@ _PREPOSITION_BEFORE = re.compile(
 _COORDINATED_BEFORE = re.compile(r"(?<![\w])(?:and|or)\s+$")
 
 PRONOUNS = re.compile(
-    r"(?<![\w-])(?:(?P<person>[Hh]e|[Ss]he|[Hh]is|[Hh]im|[Hh]er)"
-    r"|(?P<thing>[Ii]t|[Ii]ts|[Tt]hey|[Tt]heir|[Tt]hem)"
-    r"|(?P<first>[Ww]e|[Oo]ur|us|I|[Mm]y)"
-    r"|(?P<group>[Tt]he (?:group|movement|organi[sz]ation|militants|faction))"
-    r"|(?P<state>[Tt]he (?:government|country|administration|state|cabinet)))(?![\w-])"
+    r"(?<![\w-])(?:(?P<person>he|she|his|him|her)"
+    r"|(?P<thing>it|its|they|their|them)"
+    r"|(?P<first>we|our|(?-i:us)|(?-i:I)|my)"
+    r"|(?P<group>the (?:group|movement|organi[sz]ation|militants|faction))"
+    r"|(?P<state>the (?:government|country|administration|state|cabinet)))(?![\w-])",
+    re.IGNORECASE,
+)
+_PRONOUN_FINDER = PrefixedRegex(
+    [
+        ("person", "he|she|his|him|her"),
+        ("thing", "it|its|they|their|them"),
+        ("first", "we|our|(?-i:us)|(?-i:I)|my"),
+        ("group", "the (?:group|movement|organi[sz]ation|militants|faction)"),
+        ("state", "the (?:government|country|administration|state|cabinet)"),
+    ],
+    re.IGNORECASE,
+    r"(?![\w-])",
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A place in a sentence that names an actor (or a pronoun that may refer to one)."""
 
@@ -54,7 +69,7 @@ class Mention:
     resolved: bool = False  # the actor was found by reference, not by name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Entry:
     actor: str
     kind: str
@@ -90,7 +105,7 @@ class MentionFinder:
                 for title in person.titles:
                     add(title, _Entry(actor.id, "title", person.name))
         self.table = table
-        self.pattern = compile_names(spellings)
+        self.matcher = name_matcher(spellings)
 
     def names_of(self, watchlist: Watchlist) -> dict[str, list[str]]:
         """Every literal name that refers to each actor (for {actor} placeholders in terms)."""
@@ -101,16 +116,22 @@ class MentionFinder:
                 out[actor.id] += [person.name, *person.short]
         return out
 
-    def find(self, text: str) -> list[Mention]:
-        """Actor names and pronouns in a sentence, left to right."""
+    def find(
+        self, text: str, hits: Sequence[Hit] | None = None, pronouns: bool = True
+    ) -> list[Mention]:
+        """Actor names and pronouns in a sentence, left to right (hits: the matcher's, if run)."""
         found: list[Mention] = []
-        if self.pattern is not None:
-            for m in self.pattern.finditer(text):
-                entries = self.table.get(normalise(m.group(0)))
+        if hits is None and self.matcher is not None:
+            hits = list(self.matcher.finditer(text))
+        if hits:
+            for hit in hits:
+                entries = self.table.get(normalise(hit.text))
                 if entries:
-                    found.append(self._mention(text, m.start(), m.end(), entries))
+                    found.append(self._mention(text, hit.start, hit.end, entries))
+        if not pronouns:
+            return found
         taken = [(x.start, x.end) for x in found]
-        for m in PRONOUNS.finditer(text):
+        for m in _PRONOUN_FINDER.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
             kind = m.lastgroup or "thing"

@@ -124,6 +124,7 @@ OverrideAction = Literal["set", "drop"]
 STANCE_SCORES: dict[str, float] = {
     "reject": -1.0,
     "reject_unless": -0.5,
+    "reject_partial": -0.5,
     "open": 0.0,
     "retreat": 0.0,
     "shift": 0.0,

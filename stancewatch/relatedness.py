@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from stancewatch.matching import term_matcher
 from stancewatch.models import Watchlist
-from stancewatch.terms import compile_terms
 
 SentenceScope = Literal["in", "out", "none"]
 
@@ -20,21 +20,28 @@ class ScopeFinder:
     """Compiled once per watchlist: counts this-story and other-story terms in a sentence."""
 
     def __init__(self, watchlist: Watchlist, names: Mapping[str, Sequence[str]]) -> None:
-        self.include = compile_terms(watchlist.scope.include, names)
-        self.exclude = compile_terms(watchlist.scope.exclude, names)
+        self.include = term_matcher(watchlist.scope.include, names)
+        self.exclude = term_matcher(watchlist.scope.exclude, names)
 
     def classify(self, text: str) -> SentenceScope:
         """'in' when this story's terms outnumber other stories', 'out' when fewer, else 'none'."""
-        inside = len(self.include.findall(text)) if self.include else 0
-        outside = len(self.exclude.findall(text)) if self.exclude else 0
-        if inside > outside:
-            return "in"
-        if outside > inside:
-            return "out"
-        return "none"
+        inside = self.include.count(text) if self.include else 0
+        outside = self.exclude.count(text) if self.exclude else 0
+        return scope_of(inside, outside)
 
 
-def effective_scopes(scopes: Sequence[SentenceScope], article: SentenceScope) -> list[SentenceScope]:
+def scope_of(inside: int, outside: int) -> SentenceScope:
+    """A sentence's scope from its counts of this-story and other-story terms."""
+    if inside > outside:
+        return "in"
+    if outside > inside:
+        return "out"
+    return "none"
+
+
+def effective_scopes(
+    scopes: Sequence[SentenceScope], article: SentenceScope
+) -> list[SentenceScope]:
     """Give sentences without scope terms the scope of a recent sentence, else the article's."""
     out: list[SentenceScope] = []
     last: SentenceScope = "none"

@@ -7,9 +7,68 @@ from dataclasses import dataclass
 
 # Words that end with a period without ending the sentence (compared lower-cased, no period).
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr gen lt col maj sgt capt cmdr adm gov sen rep rev st jr sr prof pres
-    no nos vol jan feb mar apr jun jul aug sep sept oct nov dec vs etc inc corp ltd co
-    dept est approx fig p pp ft mt u.s u.k u.n e.u u.s.a a.m p.m i.e e.g d.c""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "gov",
+        "sen",
+        "rep",
+        "rev",
+        "st",
+        "jr",
+        "sr",
+        "prof",
+        "pres",
+        "no",
+        "nos",
+        "vol",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "vs",
+        "etc",
+        "inc",
+        "corp",
+        "ltd",
+        "co",
+        "dept",
+        "est",
+        "approx",
+        "fig",
+        "p",
+        "pp",
+        "ft",
+        "mt",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.u",
+        "u.s.a",
+        "a.m",
+        "p.m",
+        "i.e",
+        "e.g",
+        "d.c",
+    ]
 )
 
 # A period, question or exclamation mark, then closing quotes/brackets, then space.
@@ -57,7 +116,7 @@ def _ends_sentence(text: str, dot_at: int, punct: str) -> bool:
     if punct != ".":
         return True
     start = dot_at
-    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "\"“(":
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in '"“(':
         start -= 1
     word = text[start:dot_at]
     if not word:
@@ -109,6 +168,6 @@ def looks_like_title(first_line: str, rest: str) -> bool:
     line = first_line.strip()
     if not line or not rest.strip():
         return False
-    if line[-1] in ".!?\"”’" and len(line.split()) > 12:
+    if line[-1] in '.!?"”’' and len(line.split()) > 12:
         return False
     return len(line.split()) <= 25 and not line.endswith(":")

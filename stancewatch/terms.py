@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 # A gap ("~") skips up to three words; it never crosses a clause break.
 _GAP = r"(?:[\w'’.-]+\s+){0,3}?"
 _SEP = r"[\s-]+"
-_PLACEHOLDER = re.compile(r"^\{([a-z][a-z0-9_]*)\}$")
+PLACEHOLDER = re.compile(r"^\{([a-z][a-z0-9_]*)\}$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z.&]{1,5}$")
 
 
@@ -48,7 +48,7 @@ def _word_literal(word: str) -> str:
 
 
 def _token(token: str, names: Mapping[str, Sequence[str]], final: bool) -> str:
-    placeholder = _PLACEHOLDER.match(token)
+    placeholder = PLACEHOLDER.match(token)
     if placeholder:
         alternatives = sorted(names.get(placeholder.group(1), ()), key=len, reverse=True)
         return "(?:" + "|".join(literal(n) for n in alternatives) + ")" if alternatives else "(?!)"

@@ -284,7 +284,9 @@ def load_seed_documents(seeds_dir: Path) -> tuple[SeedDocument, ...]:
         except UnicodeDecodeError:
             raise ConfigError("seed document is not valid UTF-8", file=str(file)) from None
         except OSError as exc:
-            raise ConfigError(f"cannot read seed document: {exc.strerror}", file=str(file)) from None
+            raise ConfigError(
+                f"cannot read seed document: {exc.strerror}", file=str(file)
+            ) from None
         if not text.strip():
             raise ConfigError("seed document is empty", file=str(file))
         docs.append(SeedDocument(name=file.relative_to(seeds_dir).as_posix(), text=text))

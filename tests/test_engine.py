@@ -35,7 +35,8 @@ def test_softening_reversal_and_third_party(engine: Engine) -> None:
         "Hamas drops demand for permanent Gaza ceasefire\n"
         "DOHA, July 6 (Reuters) - Hamas will no longer insist on a permanent ceasefire before "
         "hostages in Gaza are freed, a senior Hamas official said on Saturday.\n"
-        "Israel's war cabinet approved the Gaza truce agreement, the prime minister's office said.\n"
+        "Israel's war cabinet approved the Gaza truce agreement, "
+        "the prime minister's office said.\n"
         "Blinken said Hamas had agreed to end the war."
     )
     comparison = engine.compare_text(text)

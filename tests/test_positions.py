@@ -145,3 +145,39 @@ terms = ["tariff*", "duties ~ vehicles"]
     reading = reader.read(text, title="China rejects EU electric vehicle tariffs")
     summary = {(s.actor, s.stance) for s in reading.statements if not s.headline}
     assert ("china", "reject") in summary and ("eu", "open") in summary
+
+
+def test_removal_postnominal_judgments_and_joint_speakers(reader: Reader) -> None:
+    s = one(
+        reader,
+        "Hamas called for the Gaza truce proposal to be scrapped.",
+        "hamas",
+        "ceasefire_deal",
+    )
+    assert s.score < 0  # asking for its removal is against it
+    s = one(
+        reader,
+        'Netanyahu said the Gaza offer was "a non-starter".',
+        "israel",
+        "ceasefire_deal",
+    )
+    assert s.stance == "reject" and s.attribution == "direct"
+    text = "Qatar and Egypt said they were committed to continuing their Gaza mediation."
+    joint = {(s.actor, s.attribution) for s in find(reader, text, "qatar", "negotiations")}
+    joint |= {(s.actor, s.attribution) for s in find(reader, text, "egypt", "negotiations")}
+    assert joint == {("qatar", "direct"), ("egypt", "direct")}
+
+
+def test_post_posed_unnamed_sources_make_a_statement_reported(reader: Reader) -> None:
+    text = (
+        "Hamas will no longer insist on a permanent ceasefire in Gaza, "
+        "two sources familiar with the talks said on Saturday."
+    )
+    s = one(reader, text, "hamas", "end_of_war")
+    assert s.attribution == "reported" and s.stance == "retreat"
+
+
+def test_open_ended_wording_marks_a_firmer_stance(reader: Reader) -> None:
+    text = "Israel will keep troops in Gaza even after the war, Netanyahu said."
+    s = one(reader, text, "israel", "troop_withdrawal")
+    assert s.score < 0 and s.shift == "firmer"

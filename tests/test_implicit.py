@@ -1,0 +1,56 @@
+"""Tests for stances stated without a stance verb."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stancewatch.implicit import implicit_stances
+from stancewatch.issues import IssueFinder
+from stancewatch.mentions import MentionFinder
+from stancewatch.units import Unit
+from stancewatch.watchlist import load_watchlist
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def finders() -> tuple[MentionFinder, IssueFinder]:
+    watchlist = load_watchlist(SEEDS / "watchlist.toml")
+    mentions = MentionFinder(watchlist)
+    return mentions, IssueFinder(watchlist, mentions.names_of(watchlist))
+
+
+def stances(finders: tuple[MentionFinder, IssueFinder], text: str) -> list[tuple[str, str, str]]:
+    mentions, issues = finders
+    unit = Unit(text, 0, False, mentions=mentions.find(text), issues=issues.find(text))
+    out = []
+    for obj in unit.issues:
+        out += [
+            (f.holder.actor or "", f.issue.issue, f.label)
+            for f in implicit_stances(text, obj, unit)
+        ]
+    return out
+
+
+def test_modal_actions(finders: tuple[MentionFinder, IssueFinder]) -> None:
+    assert stances(finders, "Israel will not withdraw its troops.") == [
+        ("israel", "troop_withdrawal", "reject")
+    ]
+    assert stances(finders, "Hamas would release the hostages.") == [
+        ("hamas", "hostage_release", "commit")
+    ]
+    assert stances(finders, "The plan would bring the hostages home.") == []
+
+
+def test_laden_phrases_and_agent_nouns(finders: tuple[MentionFinder, IssueFinder]) -> None:
+    assert ("israel", "eliminate_hamas", "support") in stances(
+        finders, "Netanyahu promised total victory."
+    )
+    joint = stances(finders, "Mediators from Qatar and Egypt met.")
+    assert ("qatar", "negotiations", "support") in joint and (
+        "egypt",
+        "negotiations",
+        "support",
+    ) in joint
