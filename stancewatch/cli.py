@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
-from stancewatch import __version__, pipeline, report, store
+from stancewatch import __version__, documents, pipeline, report, store
 from stancewatch.errors import ConfigError, StancewatchError
 from stancewatch.settings import PROJECT_ROOT, Settings
 
@@ -435,9 +435,9 @@ def compare(
 
     settings = load_settings(seeds)
     engine = Engine.from_seeds(settings.seeds_dir)
-    inputs = pipeline.expand_sources(sources)
+    inputs = documents.expand_sources(sources)
     for source in inputs:
-        text, title = pipeline.load_document(source, settings)
+        text, title = documents.load_document(source, settings)
         comparison = engine.compare_text(text, title)
         if as_json:
             payload = report.comparison_to_dict(

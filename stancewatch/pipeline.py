@@ -7,20 +7,18 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Literal
 
 from stancewatch import store
 from stancewatch.engine import Engine
 from stancewatch.errors import (
-    ConfigError,
     ExtractError,
     FetchTimeoutError,
     HTTPStatusError,
     ItemError,
     NetworkError,
 )
-from stancewatch.extract import article_from_entry, decode_body, extract_article, extract_page
+from stancewatch.extract import article_from_entry, extract_article
 from stancewatch.feeds import load_feed_list, parse_feed, unique_entries
 from stancewatch.fetch import FEED_ACCEPT, HttpClient
 from stancewatch.models import (
@@ -392,49 +390,3 @@ def rescore(settings: Settings, *, replace_old: bool = False) -> tuple[str, int,
         n_statements = store.add_statements(con, statements, run.run_id, engine.baseline_version)
         n_changes = store.add_changes(con, changes, run.run_id, engine.baseline_version)
     return engine.baseline_version, n_statements, n_changes
-
-
-# --- ad-hoc documents (the compare command) -------------------------------------------------------
-
-DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
-
-
-def expand_sources(sources: Sequence[str]) -> list[str]:
-    """URLs stay as they are; a directory stands for its .txt/.html files, sorted."""
-    expanded: list[str] = []
-    for source in sources:
-        path = Path(source)
-        if not source.startswith(("http://", "https://")) and path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES)
-            if not found:
-                raise ConfigError(f"{source}: directory holds no .txt or .html files")
-            expanded.extend(str(p) for p in found)
-        else:
-            expanded.append(source)
-    return expanded
-
-
-def load_document(source: str, settings: Settings) -> tuple[str, str | None]:
-    """Text and title of a URL, an HTML file, or a text file whose first line may be a title."""
-    if source.startswith(("http://", "https://")):
-        with HttpClient(settings) as client:
-            result = client.get(source)
-        page = extract_page(decode_body(result.body, result.encoding), url=result.final_url)
-        if page is None:
-            raise ExtractError("no article text found on the page", url=source)
-        return page.text, page.title
-    path = Path(source)
-    if not path.is_file():
-        raise ConfigError(f"{source}: no such file (give a .txt or .html file, or a URL)")
-    data = path.read_bytes()
-    if path.suffix.lower() in (".html", ".htm"):
-        page = extract_page(data, url=None)
-        if page is None:
-            raise ExtractError("no article text found in the HTML", file=source)
-        return page.text, page.title
-    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").strip()
-    first, _, rest = text.partition("\n")
-    # A short first line without final punctuation reads as a headline.
-    if rest.strip() and len(first) <= 200 and not first.rstrip().endswith((".", "!", "?", '"')):
-        return rest.strip(), first.strip()
-    return text, None
