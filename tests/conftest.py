@@ -213,3 +213,15 @@ def settings(tmp_path: Path, site: NewsSite) -> Settings:
         total_deadline=10,
         min_text_chars=150,
     )
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; returns (exit code, stdout, stderr). Unexpected errors raise."""
+    from typer.testing import CliRunner
+
+    from stancewatch.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr

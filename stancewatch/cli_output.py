@@ -1,0 +1,114 @@
+"""Shared pieces of the command line: consoles, options, error guard and table output."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from typer.core import TyperGroup
+
+from stancewatch import report
+from stancewatch.errors import ConfigError, StancewatchError
+from stancewatch.settings import Settings
+
+# The CLI may start Prefect; it must not try to reach the internet with usage reports.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+# Piped output is not cut to 80 columns: wide tables stay one row per line.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+LONG_TEXT_COLUMNS = frozenset(
+    {"title", "evidence", "text", "baseline_text", "url", "message", "last_error", "last_warning"}
+)
+
+
+class GuardedGroup(TyperGroup):
+    """Turns our errors into one-line messages on stderr instead of tracebacks."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's Context type lives in a private module
+        try:
+            return super().invoke(ctx)
+        except StancewatchError as exc:
+            err.print(f"[bold red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(exc.exit_code) from None
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+SeedsOpt = Annotated[
+    Path | None, typer.Option("--seeds", help="Seeds directory (watchlist, baseline/).")
+]
+FeedsOpt = Annotated[Path | None, typer.Option("--feeds", help="Feed list (TOML).")]
+DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def load_settings(
+    seeds: Path | None = None, feeds: Path | None = None, db: Path | None = None
+) -> Settings:
+    return Settings.from_env().with_overrides(seeds_dir=seeds, feeds_file=feeds, db_path=db)
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """'30m', '12h', '2d', '1w' ago, or an ISO date/time; None means no limit."""
+    if value is None or value.strip().lower() in {"", "all"}:
+        return None
+    match = _DURATION.match(value)
+    if match:
+        delta = timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
+        return datetime.now(UTC) - delta
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(
+            f"--since {value!r}: use a duration like 30m, 12h, 2d, 1w or a date like 2024-03-01"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def print_rows(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    fmt: Format,
+    *,
+    title: str | None = None,
+    empty: str = "nothing to show",
+) -> None:
+    if fmt is Format.json:
+        sys.stdout.write(report.rows_to_json(rows) + "\n")
+        return
+    if fmt is Format.csv:
+        sys.stdout.write(report.rows_to_csv(rows, columns))
+        return
+    if not rows:
+        out.print(empty)
+        return
+    table = Table(title=title, show_lines=False, expand=False)
+    for column in columns:
+        if column in LONG_TEXT_COLUMNS:
+            table.add_column(column, overflow="fold", ratio=3)
+        else:
+            table.add_column(column, no_wrap=True, overflow="ellipsis")
+    for cells in report.table_cells(rows, columns):
+        table.add_row(*cells)
+    out.print(table)
