@@ -5,54 +5,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from stancewatch.errors import ConfigError, StancewatchError
+from stancewatch.floors import FloorViolation, check_floors, load_floors
 from stancewatch.models import Comparison
+from stancewatch.scoring import (
+    KINDS,
+    GoldArticle,
+    GoldChange,
+    SetScore,
+    format_rate,
+    score_set,
+)
 
-KINDS: tuple[str, ...] = ("reversal", "softening", "hardening", "reaffirmed", "new")
-SHIFT_KINDS: tuple[str, ...] = ("reversal", "softening", "hardening")
 LABELS_FILE = "labels.json"
 ARTICLES_DIR = "articles"
 DEFAULT_SEEDS = "seeds"
 
-#: Floors that are minimums (the metric must be at least the floor).
-MIN_METRICS: frozenset[str] = frozenset(
-    [f"{k}_{m}" for k in (*KINDS, "shift") for m in ("precision", "recall", "f1")]
-    + ["macro_f1", "relatedness_accuracy", "reaffirmed_rate"]
-)
-#: Floors that are maximums (counts of false alarms that must not be exceeded).
-MAX_METRICS: frozenset[str] = frozenset(["decoy_false_alarms", "decoy_changes"])
 
-#: One scored unit: (article file name, actor id, change kind).
-Item = tuple[str, str, str]
-
-
-# --- gold labels ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GoldChange:
-    """One labeled change: whose position, on what, which kind, and the labeler's reason."""
-
-    actor: str
-    issue: str
-    kind: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class GoldArticle:
-    """The labels of one article file."""
-
-    name: str
-    related: bool
-    decoy: bool
-    changes: tuple[GoldChange, ...] = ()
+# --- labeled sets --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -212,285 +187,6 @@ def read_article(path: Path) -> tuple[str, str | None]:
     return rest.strip(), first.strip()
 
 
-# --- scoring -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PRF:
-    """Counts for one kind (or a group of kinds) and the precision, recall and F1 they give."""
-
-    tp: int
-    fp: int
-    fn: int
-
-    @property
-    def gold(self) -> int:
-        return self.tp + self.fn
-
-    @property
-    def predicted(self) -> int:
-        return self.tp + self.fp
-
-    @property
-    def active(self) -> bool:
-        """True when there is something to score: a gold or a predicted item."""
-        return self.tp + self.fp + self.fn > 0
-
-    @property
-    def precision(self) -> float | None:
-        return self.tp / self.predicted if self.predicted else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.tp / self.gold if self.gold else None
-
-    @property
-    def f1(self) -> float | None:
-        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.active else None
-
-
-def prf(gold: set[Item], predicted: set[Item]) -> PRF:
-    """Precision/recall counts of predicted items against gold items."""
-    return PRF(len(gold & predicted), len(predicted - gold), len(gold - predicted))
-
-
-@dataclass(frozen=True)
-class ArticleErrors:
-    """What the engine got wrong on one article."""
-
-    article: str
-    false_positives: tuple[tuple[str, str, str], ...]  # (actor, kind, evidence)
-    false_negatives: tuple[tuple[str, str, str], ...]  # (actor, kind, labeler's note)
-    gold_related: bool
-    predicted_related: bool
-
-
-@dataclass(frozen=True)
-class SetScore:
-    """Every metric of one set."""
-
-    name: str
-    n_articles: int
-    n_decoys: int
-    per_kind: dict[str, PRF]
-    shift: PRF
-    related_correct: int
-    decoy_false_alarms: int  # decoy articles with any change
-    decoy_changes: int  # changes emitted on decoy articles
-    reaffirmed_kept: int
-    reaffirmed_total: int
-    errors: tuple[ArticleErrors, ...]
-
-    @property
-    def macro_f1(self) -> float | None:
-        scores = [p.f1 for p in self.per_kind.values() if p.f1 is not None]
-        return sum(scores) / len(scores) if scores else None
-
-    @property
-    def relatedness_accuracy(self) -> float | None:
-        return self.related_correct / self.n_articles if self.n_articles else None
-
-    @property
-    def reaffirmed_rate(self) -> float | None:
-        return self.reaffirmed_kept / self.reaffirmed_total if self.reaffirmed_total else None
-
-    def metrics(self) -> dict[str, float | None]:
-        """Flat metric names, as used in floors.toml (None: not measurable on this set)."""
-        out: dict[str, float | None] = {}
-        for name, counts in (*self.per_kind.items(), ("shift", self.shift)):
-            out[f"{name}_precision"] = counts.precision
-            out[f"{name}_recall"] = counts.recall
-            out[f"{name}_f1"] = counts.f1
-        out["macro_f1"] = self.macro_f1
-        out["relatedness_accuracy"] = self.relatedness_accuracy
-        out["reaffirmed_rate"] = self.reaffirmed_rate
-        out["decoy_false_alarms"] = float(self.decoy_false_alarms)
-        out["decoy_changes"] = float(self.decoy_changes)
-        return out
-
-
-def gold_items(articles: Iterable[GoldArticle]) -> set[Item]:
-    return {(a.name, c.actor, c.kind) for a in articles for c in a.changes}
-
-
-def predicted_items(predictions: Mapping[str, Comparison]) -> set[Item]:
-    return {(name, c.actor, c.kind) for name, comp in predictions.items() for c in comp.changes}
-
-
-def _of_kinds(items: set[Item], kinds: Iterable[str]) -> set[Item]:
-    wanted = set(kinds)
-    return {item for item in items if item[2] in wanted}
-
-
-def score_set(
-    name: str, articles: Sequence[GoldArticle], predictions: Mapping[str, Comparison]
-) -> SetScore:
-    """Score predictions (one Comparison per article file name) against the gold labels."""
-    names = {a.name for a in articles}
-    if set(predictions) != names:
-        missing = sorted(names - set(predictions))
-        extra = sorted(set(predictions) - names)
-        raise ValueError(
-            f"predictions do not match the articles (missing {missing}, extra {extra})"
-        )
-    gold = gold_items(articles)
-    pred = predicted_items(predictions)
-    per_kind = {k: prf(_of_kinds(gold, [k]), _of_kinds(pred, [k])) for k in KINDS}
-    shift = prf(_of_kinds(gold, SHIFT_KINDS), _of_kinds(pred, SHIFT_KINDS))
-
-    moves = (*SHIFT_KINDS, "new")
-    kept = 0
-    reaffirmed_gold = _of_kinds(gold, ["reaffirmed"])
-    for name_, actor, _ in reaffirmed_gold:
-        spurious = any((name_, actor, k) in pred and (name_, actor, k) not in gold for k in moves)
-        if (name_, actor, "reaffirmed") in pred and not spurious:
-            kept += 1
-
-    decoys = [a for a in articles if a.decoy]
-    decoy_false_alarms = sum(1 for a in decoys if predictions[a.name].changes)
-    decoy_changes = sum(len(predictions[a.name].changes) for a in decoys)
-    related_correct = sum(1 for a in articles if predictions[a.name].related == a.related)
-
-    errors: list[ArticleErrors] = []
-    for article in articles:
-        comp = predictions[article.name]
-        g = {(actor, kind) for n, actor, kind in gold if n == article.name}
-        p = {(actor, kind) for n, actor, kind in pred if n == article.name}
-        fps = tuple((actor, kind, _evidence(comp, actor, kind)) for actor, kind in sorted(p - g))
-        fns = tuple((actor, kind, _note(article, actor, kind)) for actor, kind in sorted(g - p))
-        if fps or fns or comp.related != article.related:
-            errors.append(ArticleErrors(article.name, fps, fns, article.related, comp.related))
-
-    return SetScore(
-        name=name,
-        n_articles=len(articles),
-        n_decoys=len(decoys),
-        per_kind=per_kind,
-        shift=shift,
-        related_correct=related_correct,
-        decoy_false_alarms=decoy_false_alarms,
-        decoy_changes=decoy_changes,
-        reaffirmed_kept=kept,
-        reaffirmed_total=len(reaffirmed_gold),
-        errors=tuple(errors),
-    )
-
-
-def _evidence(comp: Comparison, actor: str, kind: str) -> str:
-    for change in comp.changes:
-        if change.actor == actor and change.kind == kind:
-            return f"{change.issue}: {change.evidence}"
-    return ""
-
-
-def _note(article: GoldArticle, actor: str, kind: str) -> str:
-    return "; ".join(
-        f"{c.issue}: {c.note}" if c.note else c.issue
-        for c in article.changes
-        if c.actor == actor and c.kind == kind
-    )
-
-
-# --- floors --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Floor:
-    """A pinned bound on one metric of one set."""
-
-    metric: str
-    bound: float
-
-    @property
-    def is_max(self) -> bool:
-        return self.metric in MAX_METRICS
-
-    def describe(self) -> str:
-        return f"{self.metric} {'<=' if self.is_max else '>='} {self.show(self.bound)}"
-
-    def show(self, value: float) -> str:
-        return str(int(value)) if self.is_max else _num(value)
-
-
-@dataclass(frozen=True)
-class FloorViolation:
-    """A set that misses a floor, or that has no floors at all."""
-
-    set_name: str
-    message: str
-    floor: Floor | None = None
-    actual: float | None = None
-
-    def __str__(self) -> str:
-        return f"{self.set_name}: {self.message}"
-
-
-def load_floors(path: Path) -> dict[str, tuple[Floor, ...]]:
-    """Read floors.toml: one table per set name, metric = bound."""
-    path = Path(path)
-    if not path.is_file():
-        raise _fail(path, "floors file not found")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise _fail(path, f"invalid TOML: {exc}") from exc
-    floors: dict[str, tuple[Floor, ...]] = {}
-    for set_name, table in data.items():
-        if not isinstance(table, dict):
-            raise _fail(path, f"{set_name}: expected a table [{set_name}] of metric = bound")
-        entries: list[Floor] = []
-        for metric, bound in table.items():
-            where = f"[{set_name}] {metric}"
-            if metric not in MIN_METRICS | MAX_METRICS:
-                known = ", ".join(sorted(MIN_METRICS | MAX_METRICS))
-                raise _fail(path, f"{where}: unknown metric (known: {known})")
-            if isinstance(bound, bool) or not isinstance(bound, int | float):
-                raise _fail(path, f"{where}: the bound must be a number")
-            if metric in MIN_METRICS and not 0.0 <= bound <= 1.0:
-                raise _fail(path, f"{where}: a rate floor must be between 0 and 1")
-            if metric in MAX_METRICS and (bound < 0 or bound != int(bound)):
-                raise _fail(path, f"{where}: a maximum count must be a whole number >= 0")
-            entries.append(Floor(metric, float(bound)))
-        floors[set_name] = tuple(entries)
-    return floors
-
-
-def check_floors(
-    score: SetScore, floors: Mapping[str, Sequence[Floor]], floors_file: str = "floors.toml"
-) -> list[FloorViolation]:
-    """Every floor of the set that the score misses; a set without floors is a violation."""
-    if score.name not in floors:
-        return [
-            FloorViolation(
-                score.name, f"no floors for this set in {floors_file}: add a [{score.name}] table"
-            )
-        ]
-    if not floors[score.name]:
-        return [FloorViolation(score.name, f"the [{score.name}] table in {floors_file} is empty")]
-    metrics = score.metrics()
-    violations: list[FloorViolation] = []
-    for floor in floors[score.name]:
-        actual = metrics[floor.metric]
-        if actual is None:
-            violations.append(
-                FloorViolation(
-                    score.name,
-                    f"{floor.describe()}: not measurable on this set (no gold or predicted items)",
-                    floor,
-                    None,
-                )
-            )
-            continue
-        missed = actual > floor.bound if floor.is_max else actual < floor.bound - 1e-9
-        if missed:
-            violations.append(
-                FloorViolation(
-                    score.name, f"{floor.describe()} but got {floor.show(actual)}", floor, actual
-                )
-            )
-    return violations
-
-
 # --- running and rendering -----------------------------------------------------------------------
 
 
@@ -544,10 +240,6 @@ def evaluate_sets(
     return scores, violations
 
 
-def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
-
-
 def _short(text: str, limit: int = 140) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -562,12 +254,12 @@ def render_score(score: SetScore, violations: Sequence[FloorViolation], verbose:
     for name, c in rows:
         lines.append(
             f"{name:<12}{c.gold:>6}{c.predicted:>6}{c.tp:>6}{c.fp:>6}{c.fn:>6}"
-            f"{_num(c.precision):>7}{_num(c.recall):>7}{_num(c.f1):>7}"
+            f"{format_rate(c.precision):>7}{format_rate(c.recall):>7}{format_rate(c.f1):>7}"
         )
     lines.append("(shift = reversal + softening + hardening, exact kind; '—' = nothing to score)")
-    lines.append(f"macro-F1 over kinds with items: {_num(score.macro_f1)}")
+    lines.append(f"macro-F1 over kinds with items: {format_rate(score.macro_f1)}")
     lines.append(
-        f"relatedness accuracy: {_num(score.relatedness_accuracy)} "
+        f"relatedness accuracy: {format_rate(score.relatedness_accuracy)} "
         f"({score.related_correct}/{score.n_articles})"
     )
     lines.append(
@@ -575,7 +267,7 @@ def render_score(score: SetScore, violations: Sequence[FloorViolation], verbose:
         f"{score.decoy_changes} changes"
     )
     lines.append(
-        f"reaffirmation rate: {_num(score.reaffirmed_rate)} "
+        f"reaffirmation rate: {format_rate(score.reaffirmed_rate)} "
         f"({score.reaffirmed_kept}/{score.reaffirmed_total})"
     )
     mine = [v for v in violations if v.set_name == score.name]
