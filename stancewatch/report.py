@@ -170,3 +170,25 @@ def change_blocks(rows: Sequence[Mapping[str, Any]], *, evidence_width: int = 30
             lines.append(f"    {row.get('title') or ''} <{row['url']}>")
         lines.append("")
     return lines
+
+
+def digest_markdown(rows: Sequence[Mapping[str, Any]], *, since: datetime) -> str:
+    """Changes grouped by actor, newest first, for a daily digest."""
+    parts = [f"# Position changes since {since:%Y-%m-%d %H:%M} UTC", ""]
+    if not rows:
+        return "\n".join([*parts, "No position changes in this period.", ""])
+    by_actor: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        by_actor.setdefault(str(row["actor"]), []).append(row)
+    for actor in sorted(by_actor):
+        parts += [f"## {actor}", ""]
+        for row in by_actor[actor]:
+            was = row.get("baseline_stance") or "no baseline"
+            parts.append(
+                f"- **{row['issue']}: {row['kind']}** ({was} → {row.get('stance')}, "
+                f"confidence {float(row.get('confidence') or 0):.2f}): "
+                f"“{shorten(str(row.get('evidence')), 240)}” — [{row.get('title') or 'article'}]"
+                f"({row.get('url')})"
+            )
+        parts.append("")
+    return "\n".join(parts)

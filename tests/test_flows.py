@@ -54,9 +54,25 @@ def test_deployment_file_points_at_the_monitor_flow(monkeypatch: pytest.MonkeyPa
     from tests.conftest import REPO_ROOT
 
     spec = yaml.safe_load((REPO_ROOT / "deployments" / "prefect.yaml").read_text())
-    (deployment,) = spec["deployments"]
+    deployments = {d["name"]: d for d in spec["deployments"]}
     monkeypatch.chdir(REPO_ROOT)  # entrypoints are relative to the repository root
-    flow = load_flow_from_entrypoint(deployment["entrypoint"])
-    assert flow.name == "monitor"
-    assert deployment["schedules"][0]["interval"] == 15 * 60
-    assert deployment["concurrency_limit"] == {"limit": 1, "collision_strategy": "CANCEL_NEW"}
+    monitor_spec = deployments["monitor-every-15-minutes"]
+    assert load_flow_from_entrypoint(monitor_spec["entrypoint"]).name == "monitor"
+    assert monitor_spec["schedules"][0]["interval"] == 15 * 60
+    assert monitor_spec["concurrency_limit"] == {"limit": 1, "collision_strategy": "CANCEL_NEW"}
+    digest_spec = deployments["digest-daily"]
+    assert load_flow_from_entrypoint(digest_spec["entrypoint"]).name == "digest"
+    assert digest_spec["schedules"][0]["cron"] == "0 7 * * *"
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_digest_flow_summarises_stored_changes(site: NewsSite, settings: Settings) -> None:
+    from flows.digest import digest
+    from stancewatch import pipeline
+
+    pipeline.run_monitor(settings)
+    with store.open_db(settings.db_path, read_only=True) as con:
+        stored = store.list_changes(con, since=None)
+    result = digest(db_path=str(settings.db_path), days=100_000)
+    assert result["changes"] == len(stored)
+    assert result["actors"] == sorted({row["actor"] for row in stored})

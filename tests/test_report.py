@@ -17,6 +17,7 @@ from stancewatch.models import (
 from stancewatch.report import (
     change_blocks,
     comparison_to_dict,
+    digest_markdown,
     rows_to_csv,
     rows_to_json,
     summary_lines,
@@ -115,3 +116,36 @@ def test_summary_lists_problems() -> None:
         summary, [{"actor": "a", "issue": "i", "kind": "new", "evidence": "x|y"}]
     )
     assert "| fetch | http://x/a |" in markdown and "x/y" in markdown
+
+
+def test_digest_groups_changes_by_actor() -> None:
+    since = datetime(2024, 3, 1, tzinfo=UTC)
+    assert "No position changes" in digest_markdown([], since=since)
+    rows = [
+        {
+            "actor": "qatar",
+            "issue": "negotiations",
+            "kind": "reversal",
+            "stance": "withdraw",
+            "baseline_stance": "support",
+            "confidence": 0.6,
+            "evidence": "Qatar suspended it.",
+            "title": "Qatar steps back",
+            "url": "http://x/q",
+        },
+        {
+            "actor": "hamas",
+            "issue": "end_of_war",
+            "kind": "new",
+            "stance": "demand",
+            "baseline_stance": None,
+            "confidence": 0.7,
+            "evidence": "Hamas demands it.",
+            "title": None,
+            "url": "http://x/h",
+        },
+    ]
+    text = digest_markdown(rows, since=since)
+    assert text.index("## hamas") < text.index("## qatar")
+    assert "**negotiations: reversal** (support → withdraw" in text
+    assert "(no baseline → demand" in text and "(http://x/q)" in text
