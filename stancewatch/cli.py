@@ -21,6 +21,7 @@ from stancewatch.cli_output import (
     load_settings,
     out,
     print_rows,
+    read_db,
 )
 from stancewatch.cli_queries import queries_app
 from stancewatch.errors import ConfigError
@@ -162,9 +163,7 @@ def demo(
     out.print("\n[bold]Run summary[/]")
     for key, value in result.items():
         out.print(f"  {key}: {value}")
-    with store.open_db(
-        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
-    ) as con:
+    with read_db(settings) as con:
         stored = store.list_articles(con, since=None, limit=100)
         found = store.list_changes(con, since=None, limit=50)
     print_rows(stored, ["feed_id", "text_source", "title"], Format.table, title="Stored articles")

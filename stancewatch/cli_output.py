@@ -6,18 +6,20 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
-from stancewatch import report
+from stancewatch import report, store
 from stancewatch.errors import ConfigError, StancewatchError
 from stancewatch.settings import Settings
 
@@ -57,6 +59,11 @@ SeedsOpt = Annotated[
 FeedsOpt = Annotated[Path | None, typer.Option("--feeds", help="Feed list (TOML).")]
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file.")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def read_db(settings: Settings) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """The database opened read-only, waiting briefly if a run is writing to it."""
+    return store.open_db(settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout)
 
 
 def load_settings(

@@ -18,6 +18,7 @@ from stancewatch.cli_output import (
     out,
     parse_since,
     print_rows,
+    read_db,
 )
 from stancewatch.errors import ConfigError
 
@@ -35,9 +36,7 @@ def feeds_command(
     configured = load_feed_list(settings.feed_list_path)
     state: dict[str, dict[str, Any]] = {}
     if settings.db_path.exists():
-        with store.open_db(
-            settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
-        ) as con:
+        with read_db(settings) as con:
             state = {row["id"]: row for row in store.list_feeds(con)}
     rows = [
         {
@@ -67,9 +66,7 @@ def articles(
 ) -> None:
     """List stored articles, newest first."""
     settings, since_at = load_settings(db=db), parse_since(since)
-    with store.open_db(
-        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
-    ) as con:
+    with read_db(settings) as con:
         rows = store.list_articles(con, since=since_at, feed_id=feed, limit=limit)
     columns = ["fetched_at", "published", "feed_id", "text_source", "title", "url"]
     print_rows(rows, columns, fmt, empty="no articles in that period")
@@ -98,9 +95,7 @@ def changes(
     elif include_reaffirmed:
         kinds = sorted(known)
     settings, since_at = load_settings(db=db), parse_since(since)
-    with store.open_db(
-        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
-    ) as con:
+    with read_db(settings) as con:
         rows = store.list_changes(
             con,
             since=since_at,
@@ -135,9 +130,7 @@ def positions(
 ) -> None:
     """The latest stated position per actor and issue, beside the baseline."""
     settings = load_settings(db=db)
-    with store.open_db(
-        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
-    ) as con:
+    with read_db(settings) as con:
         rows = store.latest_positions(con, actor=actor)
     columns = [
         "actor",
@@ -157,9 +150,7 @@ def runs(
 ) -> None:
     """Recent monitor runs with their counts and status."""
     settings = load_settings(db=db)
-    with store.open_db(
-        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
-    ) as con:
+    with read_db(settings) as con:
         rows = store.list_runs(con, limit=limit)
     columns = [
         "run_id",
@@ -184,9 +175,7 @@ def errors(
 ) -> None:
     """Per-item problems recorded by runs (failed feeds and pages, with the reason)."""
     settings = load_settings(db=db)
-    with store.open_db(
-        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
-    ) as con:
+    with read_db(settings) as con:
         rows = store.list_errors(con, run_id=run_id, limit=limit)
     columns = ["occurred_at", "run_id", "stage", "feed_id", "url", "error_class", "message"]
     print_rows(rows, columns, fmt, empty="no problems recorded")

@@ -21,6 +21,25 @@ BIN = Path(sys.executable).parent
 T = TypeVar("T")
 
 
+def input_args(settings: Settings) -> list[str]:
+    return [
+        "--seeds",
+        str(settings.seeds_dir),
+        "--feeds",
+        str(settings.feed_list_path),
+        "--db",
+        str(settings.db_path),
+    ]
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -61,11 +80,7 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.5)
         yield api
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 
@@ -83,12 +98,7 @@ def test_cli_run_flow_is_recorded_by_the_server(
             str(BIN / "stancewatch"),
             "run",
             "--flow",
-            "--seeds",
-            str(settings.seeds_dir),
-            "--feeds",
-            str(settings.feed_list_path),
-            "--db",
-            str(settings.db_path),
+            *input_args(settings),
         ],
         env=env,
         capture_output=True,
@@ -125,12 +135,7 @@ def test_serve_runs_the_scheduled_deployment(
             "serve",
             "--interval",
             "1440",
-            "--seeds",
-            str(settings.seeds_dir),
-            "--feeds",
-            str(settings.feed_list_path),
-            "--db",
-            str(settings.db_path),
+            *input_args(settings),
         ],
         env=env,
         stdout=log,
@@ -168,11 +173,7 @@ def test_serve_runs_the_scheduled_deployment(
 
         wait_for(finished_run, proc)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
     assert settings.db_path.exists()
     assert site.hits("/news/a.html") == [200]
