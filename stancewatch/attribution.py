@@ -97,7 +97,35 @@ def find_frames(text: str, mentions: Sequence[Mention]) -> list[Frame]:
             frame = replace(frame, partners=_partners(text, mentions, frame.source))
         if frame is not None:
             frames.append(frame)
-    return frames
+    return _clip_at_next_speaker(text, frames)
+
+
+# "X said A, but Y said B": a new clause opens with a new speaker.
+_NEW_CLAUSE = re.compile(r",?\s+(?:but|while|whereas|and)\s+|;\s+", re.IGNORECASE)
+
+
+def _clip_at_next_speaker(text: str, frames: list[Frame]) -> list[Frame]:
+    """End a frame's content where a later clause brings its own named speaker."""
+    out = []
+    for f in frames:
+        end = f.content_end
+        for g in frames:
+            if g.source is None or g.verb_start <= f.verb_end or g.kind != "named":
+                continue
+            if f.source is not None and g.source.actor == f.source.actor:
+                continue
+            if not f.covers(g.source.start):
+                continue
+            breaks = [
+                b
+                for b in _NEW_CLAUSE.finditer(text, f.verb_end, g.source.start)
+                if not text[b.end() : g.source.start].strip(" ,")
+                or len(text[b.end() : g.source.start].split()) <= 2
+            ]
+            if breaks:
+                end = min(end, breaks[-1].start())
+        out.append(replace(f, content_end=end) if end != f.content_end else f)
+    return out
 
 
 def _partners(text: str, mentions: Sequence[Mention], source: Mention) -> tuple[str, ...]:

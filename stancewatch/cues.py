@@ -90,12 +90,46 @@ _CUES: list[tuple[str, str]] = [
         r"keep(?:s|ing)? (?:working|trying|pushing)(?: for| toward| towards)?",
     ),
     (PROPOSE, r"(?:remain|remains|remained|stay|stays|stayed|still|is|was) on the table"),
+    # Efforts that go on: "the search for a deal would go on", "the mediation continues".
+    (
+        ACCEPT,
+        r"(?:continues|continued|will continue|would continue|is continuing|goes on|go on|"
+        r"went on|has not stopped|had not stopped)(?= *[,.;:\"”]| *$)",
+    ),
+    (
+        ACCEPT,
+        r"(?:(?:fully|deeply|heavily) )?invested in|keep(?:s|ing)? at (?:it|this)|"
+        r"work(?:s|ed|ing)? (?:(?:hard|tirelessly|closely|daily|every day|around the clock|"
+        r"day and night|night and day) )?with(?= (?:the )?(?-i:[A-Z]))|"
+        r"work(?:s|ed|ing)? on|continu(?:e|es|ed|ing) (?:to work|working|(?:its|their|our) "
+        r"(?:efforts|work|mediation))(?: for| toward| towards| on)?",
+    ),
     (PROPOSE, r"(?:still )?(?:stands|stood)(?! by| at| in| on| to| trial)"),
     (
         ACCEPT,
-        r"(?:is|are|was|were|remains?|remained) (?:still |also |both )?(?:indispensable|"
-        r"essential|justified|acceptable|a step forward|a positive step|a good basis|"
+        r"(?:is|are|was|were|remains?|remained) [\"“]?(?:still |also |both )?[\"“]?"
+        r"(?:indispensable|essential|justified|acceptable|a step forward|a positive step|"
+        r"a good basis|"
         r"the right (?:decision|step))",
+    ),
+    # Judgments of what was named before: "regarded the probe as unfounded".
+    (
+        REJECT,
+        r"(?:is|are|was|were|remains?|remained|as|to be) [\"“]?(?:still |also |both |completely |"
+        r"entirely |totally |wholly )?[\"“]?(?:unjustified|unfounded|groundless|baseless|"
+        r"discriminatory|unwarranted|illegitimate)",
+    ),
+    (ACCEPT, r"(?:strongest |main |leading |chief |key )?(?:backers?|champions?|proponents?) of"),
+    (REJECT, r"(?:strongest |main |leading |chief |key )?opponents? of"),
+    (
+        DEMAND,
+        r"(?:lobb(?:y|ies|ied|ying)|campaign(?:s|ed|ing)?|argu(?:e|es|ed|ing)|"
+        r"push(?:es|ed|ing)?|press(?:es|ed|ing)?) (?:hard )?(?:for|in favou?r of)",
+    ),
+    (
+        REJECT,
+        r"(?:lobb(?:y|ies|ied|ying)|campaign(?:s|ed|ing)?|argu(?:e|es|ed|ing)|"
+        r"warn(?:s|ed|ing)?|speak(?:s|ing)? out|spoke out) against",
     ),
     (
         ACCEPT,
@@ -199,8 +233,20 @@ POSTNOMINAL = re.compile(
     r"non-?starter|out of the question|off the table|unacceptable|delusional|not a basis for|"
     r"a dead end|dead on arrival|on the table$|short of$|be \w+$|^positively$|^constructively$|"
     r"stands$|stood$|indispensable$|essential$|justified$|acceptable$|step forward$|positive step$|"
+    r"unfounded$|groundless$|baseless$|discriminatory$|unwarranted$|illegitimate$|"
+    r"continues$|continued$|continue$|continuing$|go on$|goes on$|went on$|stopped$|"
     r"good basis$|right (?:decision|step)$|"
     r"open mind$",
+    re.IGNORECASE,
+)
+
+# "the strongest backers of the duties": an agent noun that keeps its determiner.
+_AGENT_NOUN_CUE = re.compile(r"(?:backers?|champions?|proponents?|opponents?) of$", re.I)
+# What makes an agent noun its subject's description: "France was among the backers of",
+# "France, the main champion of".
+_PREDICATE_BEFORE = re.compile(
+    r"(?:\b(?:is|are|was|were|been|be|as|among|remains?|remained)|,)\s+"
+    r"(?:(?:the|a|an|one of the|its|their|a leading|long)\s+)?$",
     re.IGNORECASE,
 )
 
@@ -236,8 +282,10 @@ def find_cues(text: str) -> list[Cue]:
         cls = _CUE_CLASS[m.lastgroup or ""]
         head = text[max(0, m.start() - 30) : m.start()]
         nominal = _NOMINAL_FORM.search(m.group(0)) and _DETERMINER_ADJ_BEFORE.search(head)
-        if POSTNOMINAL.search(m.group(0)):
-            pass  # "the offer was a non-starter": a judgment, determiner and all
+        if _AGENT_NOUN_CUE.search(m.group(0)) and not _PREDICATE_BEFORE.search(head):
+            continue  # "arguments used by opponents of the duties": not the subject's stance
+        if POSTNOMINAL.search(m.group(0)) or _AGENT_NOUN_CUE.search(m.group(0)):
+            pass  # "the offer was a non-starter", "the main backers of": determiner and all
         elif nominal or (
             _DETERMINER_BEFORE.search(head[-14:]) and not _POSSESSIVE_BEFORE.search(head)
         ):

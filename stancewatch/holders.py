@@ -38,6 +38,13 @@ SUBJECT_OF_MODAL = re.compile(
     r"(?:[\w'’]+\s+){0,3}$"
 )
 
+# The verb of a non-restrictive relative clause: "Berlin, which has long argued for ...".
+_NONRESTRICTIVE = re.compile(
+    r",\s+(?:which|who)\s+(?:(?:has|have|had|is|was|were|are|also|long|not|never|\w+ly)\s+)"
+    r"{0,3}$",
+    re.IGNORECASE,
+)
+
 _VOICE_PASSIVE = re.compile(r"(?:\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?)$", re.I)
 
 AGENT_TERM = re.compile(rf"(?:{AGENT_NOUNS})$", re.IGNORECASE)
@@ -70,6 +77,13 @@ def find_holders(
             r"\bwith\s+$", text[max(0, before[-1].start - 6) : before[-1].start]
         ):
             return [before[-1]]
+    relative = _NONRESTRICTIVE.search(text, clause_start, start)
+    if relative is not None:
+        # "Berlin, which has lobbied for a price deal": the antecedent holds the stance.
+        ante = [m for m in mentions if m.end <= relative.start()]
+        if ante and not text[ante[-1].end : relative.start()].strip():
+            return [ante[-1]]
+        return []
     subjects = [m for m in before if m.subject]
     if before and before[-1].possessive and _POSITION_NOUN.match(text[before[-1].end : start]):
         return [before[-1]]

@@ -84,6 +84,30 @@ _REMOVAL_AFTER = re.compile(
 
 PASSIVE_BY = re.compile(r"^\s+by\s+")
 
+_ANAPHOR_REMOVAL = re.compile(
+    r"^\s+(?:that\s+)?(?:it|they|them|these|those|this)\s+(?:to\s+)?(?:be|should be|must be|"
+    rf"would be|are|is|were|was|being)\s+(?:\w+ly\s+)?(?:{_REMOVAL_VERBS})\b",
+    re.IGNORECASE,
+)
+
+# "regarded those investigations as unfounded": a judgment of something named before.
+_ANAPHORIC_SUBJECT = re.compile(
+    r"\b(?:this|these|those|such|the (?:idea|move|decision|measures?|step|plan|offer|"
+    r"investigations?|probes?|cases?))\s+(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def anaphor_removed(text: str, cue_end: int) -> bool:
+    """Whether a cue asks for the removal of what a pronoun stands for ("demanding that they
+    be scrapped", "called for them to be lifted")."""
+    return _ANAPHOR_REMOVAL.match(text[cue_end:]) is not None
+
+
+def anaphoric_subject(text: str, cue_start: int) -> bool:
+    """Whether a post-nominal judgment's subject refers back ("those investigations as")."""
+    return _ANAPHORIC_SUBJECT.search(text[max(0, cue_start - 60) : cue_start]) is not None
+
 
 def find_objects(
     text: str,

@@ -27,6 +27,8 @@ from stancewatch.models import Statement, Watchlist
 from stancewatch.objects import (
     ANAPHORIC_OBJECT,
     INNER_NEGATION,
+    anaphor_removed,
+    anaphoric_subject,
     find_objects,
     hypothetical,
     removal,
@@ -223,6 +225,12 @@ class Reader:
         for i, cue in enumerate(found_cues):
             if id(cue) in governors or hypothetical(text, cue.start):
                 continue
+            if (
+                stance.permission(text, cue.start)
+                and frame_at(unit.frames, cue.start) is None
+                and unit.speaker is None
+            ):
+                continue  # "under EU rules, the commission can accept ...": a rule, not a stance
             if cue.cls in (cues.RETREAT, cues.SUSPEND) and _PASSIVE_REMOVAL.search(
                 text[: cue.start]
             ):
@@ -241,6 +249,8 @@ class Reader:
             content = cls in (cues.PROPOSE, cues.DEMAND)
             if cues.POSTNOMINAL.search(cue.text):
                 objects, resolved = subject_issue(text, cue.start, issues), False
+                if not objects and last_issues and anaphoric_subject(text, cue.start):
+                    objects, resolved = last_issues[:1], True
             else:
                 objects, resolved = find_objects(
                     text, cue.end, next_start, issues, last_issues, content
@@ -293,6 +303,8 @@ class Reader:
                     polarity = -polarity  # "would not agree to any deal that does not end the war"
                 if obj.start > cue.end and removal(text, cue.end, obj):
                     polarity = -polarity  # "called for the duties to be dropped"
+                elif obj.start < cue.end and anaphor_removed(text, cue.end):
+                    polarity = -polarity  # "demanding that they be scrapped"
                 for h in holders:
                     found.append(
                         Found(

@@ -74,6 +74,7 @@ _BACKGROUND = re.compile(
     r"september|october|november|december)|earlier in the war|back in)(?![\w])",
     re.IGNORECASE,
 )
+_RELATIVE_AFTER = re.compile(r"\s(?:that|which|who|whom|whose)\s", re.IGNORECASE)
 _PAST_PERFECT = re.compile(r"(?<![\w])had(?:\s+[\w'’-]+){0,3}\s*$", re.IGNORECASE)
 _NEWS = re.compile(
     r"(?<![\w])(?:for the first time|now|new|newly|latest|u-turn|reversal|reversed|shift(?:ed)?|"
@@ -105,6 +106,19 @@ def negation_before(text: str, start: int, window: int = 24) -> str | None:
     return found
 
 
+_PERMISSION = re.compile(
+    r"(?<![\w])(?:can|may|(?:is|are) (?:allowed|entitled|free|empowered) to)\s+"
+    r"(?:(?:also|still|only|\w+ly)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def permission(text: str, start: int) -> bool:
+    """Whether a cue states what someone is able or allowed to do ("under the rules, the
+    commission can accept ..."): a rule described, not a stance taken."""
+    return _PERMISSION.search(text[max(0, start - 40) : start]) is not None
+
+
 def hedged(text: str, start: int, end: int) -> bool:
     """Whether a hedge (may, could, reportedly, signaled) sits near the cue."""
     head = text[max(0, start - 40) : end]
@@ -131,7 +145,11 @@ def background(text: str, start: int, reported_speech: bool) -> bool:
     recap unless it is a reporting verb's backshift ("said it had agreed").
     """
     comma = text.find(",", start)
-    if _BACKGROUND.search(text, 0, comma if comma >= 0 else len(text)):
+    end = comma if comma >= 0 else len(text)
+    relative = _RELATIVE_AFTER.search(text, start, end)
+    if relative is not None:
+        end = relative.start()  # "rejected the offer that China had made last week": news
+    if _BACKGROUND.search(text, 0, end):
         return True
     if reported_speech:
         return False

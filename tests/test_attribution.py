@@ -62,3 +62,9 @@ def test_pronouns_resolve_to_speaker_or_recent_compatible_actor(finder: MentionF
     assert discourse.resolve(title, 1, [], None).actor == "israel"
     (far,) = [m for m in finder.find("He said no.") if m.pronoun]
     assert discourse.resolve(far, 9, [], None).actor is None  # too far back
+
+
+def test_a_new_clause_with_its_own_speaker_ends_the_first_frame(finder: MentionFinder) -> None:
+    text = "Hamas said it had accepted the proposal, but Israel said the text fell short."
+    assert frame_for(finder, text, "fell short") == ("named", "israel")
+    assert frame_for(finder, text, "accepted") == ("named", "hamas")

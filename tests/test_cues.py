@@ -29,3 +29,24 @@ def test_post_nominal_judgments_keep_their_determiner() -> None:
 
 def test_open_ended_wording_is_an_intensifier() -> None:
     assert classes("troops will stay even after the war") == [cues.INTENSIFY]
+
+
+def test_judgments_campaigns_and_continuing_efforts() -> None:
+    assert classes('the duties were "indispensable"') == [cues.ACCEPT]
+    assert classes("it regarded those investigations as unfounded") == [cues.REJECT]
+    assert classes("France, among the strongest backers of the duties") == [cues.ACCEPT]
+    assert classes("the association had lobbied against the measure") == [cues.REJECT]
+    assert classes("Berlin has lobbied for a negotiated settlement") == [cues.DEMAND]
+    assert classes("the search for a deal would go on.") == [cues.ACCEPT]
+    assert classes("the search for a deal would go on to fail") == []
+    assert classes("the United States remained fully invested in a deal") == [cues.ACCEPT]
+
+
+def test_working_with_partners_is_support() -> None:
+    assert classes("Qatar was working closely with Egypt to reach a deal") == [cues.ACCEPT]
+    assert classes("Chinese firms work with local suppliers") == []
+
+
+def test_agent_nouns_describe_their_subject_only() -> None:
+    assert classes("France, the main champion of the duties") == [cues.ACCEPT]
+    assert classes("arguments used by opponents of the duties") == []

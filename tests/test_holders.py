@@ -50,3 +50,10 @@ def test_possessor_of_a_nominal_cue(finder: MentionFinder) -> None:
     text = "Israel's refusal to withdraw angered Hamas."
     owner = possessor(text, text.index("refusal"), finder.find(text))
     assert owner is not None and owner.actor == "israel"
+
+
+def test_nonrestrictive_relative_clause_takes_its_antecedent(finder: MentionFinder) -> None:
+    text = "The push sets Hamas against Israel, which has called for total victory."
+    assert holders_of(finder, text, "called for") == ["israel"]
+    text = "The plan, which has called for a truce, was discussed by Hamas."
+    assert holders_of(finder, text, "called for") == []

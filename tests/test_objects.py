@@ -44,3 +44,14 @@ def test_removal_negated_content_and_hypotheses() -> None:
     text = "Israel said it would strike if Hamas rejected the plan."
     assert hypothetical(text, text.index("rejected"))
     assert not hypothetical(text, text.index("strike"))
+
+
+def test_removal_of_what_a_pronoun_stands_for() -> None:
+    from stancewatch.objects import anaphor_removed, anaphoric_subject
+
+    text = "Hamas rejected the terms, demanding that they be scrapped."
+    assert anaphor_removed(text, text.index(" that they"))
+    assert not anaphor_removed("demanding that they be honoured", len("demanding"))
+    text = "Israel regarded those proposals as unfounded"
+    assert anaphoric_subject(text, text.index("as unfounded"))
+    assert not anaphoric_subject("Israel regarded Hamas as", len("Israel regarded Hamas "))

@@ -181,3 +181,17 @@ def test_open_ended_wording_marks_a_firmer_stance(reader: Reader) -> None:
     text = "Israel will keep troops in Gaza even after the war, Netanyahu said."
     s = one(reader, text, "israel", "troop_withdrawal")
     assert s.score < 0 and s.shift == "firmer"
+
+
+def test_a_rule_described_is_not_a_stance(reader: Reader) -> None:
+    text = "Under Israeli law, the cabinet can approve a ceasefire deal without a vote."
+    assert find(reader, text, "israel", "ceasefire_deal") == []
+
+
+def test_judgment_of_things_named_before(reader: Reader) -> None:
+    text = (
+        "Hamas presented a ceasefire proposal on Monday. "
+        "Israel said it regarded those proposals as unfounded."
+    )
+    s = one(reader, text, "israel", "ceasefire_deal")
+    assert s.score < 0

@@ -60,3 +60,15 @@ def test_background_recaps() -> None:
     assert stance.background("Hamas had rejected the offer", 10, False)
     assert not stance.background("Blinken said Israel had agreed", 25, True)  # backshift
     assert not stance.background("Hamas rejected the offer on Monday", 6, False)
+
+
+def test_time_cues_in_a_relative_clause_do_not_make_a_recap() -> None:
+    text = "Israel rejected the offer that Hamas had made last month"
+    assert not stance.background(text, text.index("rejected"), False)
+    assert stance.background("Israel rejected the offer last month", 7, False)
+
+
+def test_permission_is_not_a_stance() -> None:
+    text = "Under the rules, the cabinet can accept the deal"
+    assert stance.permission(text, text.index("accept"))
+    assert not stance.permission("Israel will accept the deal", len("Israel will "))
