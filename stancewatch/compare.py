@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from stancewatch.models import (
     BaselinePosition,
@@ -171,6 +171,48 @@ def confidence(s: Statement, kind: ChangeKind) -> float:
     return round(min(0.99, max(0.05, value)), 2)
 
 
+def _anchor_directions(
+    statements: Sequence[Statement], index: Mapping[tuple[str, str], BaselinePosition]
+) -> dict[tuple[str, int], set[int]]:
+    """Per actor and sentence, the directions of its stances on baselined issues there."""
+    anchors: dict[tuple[str, int], set[int]] = {}
+    for s in statements:
+        if s.attribution != "third_party" and (s.actor, s.issue) in index:
+            anchors.setdefault((s.actor, s.sentence_index), set()).add(_sign(s.score))
+    return anchors
+
+
+def _is_aspect(s: Statement, anchors: Mapping[tuple[str, int], set[int]]) -> bool:
+    """Whether a stance on an unbaselined issue only echoes a baselined one in its sentence.
+
+    One cue gives all its objects the same direction ("approved the ceasefire and hostage
+    release agreement"), so a stance pointing the same way as the actor's baselined stance in
+    the same sentence is most likely that cue's reach into the deal's terms. A stance pointing
+    another way cannot come from that cue: it rests on its own ("demanded the duties stay and
+    would oppose a price deal") and is kept.
+    """
+    return _sign(s.score) in anchors.get((s.actor, s.sentence_index), set())
+
+
+def _drop_inferred_reversals(
+    scored: list[tuple[Statement, ChangeKind]],
+) -> list[tuple[Statement, ChangeKind]]:
+    """Leave out reversals that rest only on a reference when the actor, named, holds its line.
+
+    A reversal is the strongest claim. When the text does not itself call it a move and its
+    holder or issue was found by reference (a pronoun, an earlier sentence), while the same
+    article names the actor stating its baseline stance on the issue, the inference is the
+    likelier error: the named reaffirmation decides.
+    """
+    if not any(kind == "reaffirmed" and not s.resolved for s, kind in scored):
+        return scored
+    return [
+        (s, kind)
+        for s, kind in scored
+        if not (kind == "reversal" and s.shift is None and s.resolved)
+    ]
+
+
 def compare(
     statements: Sequence[Statement], baseline: Sequence[BaselinePosition]
 ) -> tuple[Change, ...]:
@@ -185,27 +227,23 @@ def compare(
         if s.attribution == "third_party":
             continue
         groups.setdefault((s.actor, s.issue), []).append(s)
-    # Sentences in which an actor already moves or holds a baseline position: a "new" stance
-    # on another issue in the same sentence is an aspect of that move (the deal's hostage
-    # releases, the talks it mediates), not a new position.
-    anchored = {
-        (s.actor, s.sentence_index)
-        for s in statements
-        if s.attribution != "third_party" and (s.actor, s.issue) in index
-    }
+    anchors = _anchor_directions(statements, index)
     changes: list[Change] = []
     for key, group in groups.items():
         position = index.get(key)
-        if position is None and all(s.stance == "shift" for s in group):
-            continue
+        if position is None:
+            # A stance with no baseline must rest on its own cue: a bare "shifted" carries no
+            # stance, and one that shares the direction of the actor's baselined stance in the
+            # same sentence is an aspect of that stance (the deal's terms), not a new position.
+            group = [s for s in group if s.stance != "shift" and not _is_aspect(s, anchors)]
+            if not group:
+                continue
         news = [s for s in group if not s.background]
         pool = news or group
-        scored = [(s, classify(position, s)) for s in pool]
+        scored = _drop_inferred_reversals([(s, classify(position, s)) for s in pool])
         s, kind = min(scored, key=lambda sk: _decisive_rank(*sk))
         if not news and kind != "reaffirmed":
             continue  # a recap never registers as a change
-        if kind == "new" and (s.actor, s.sentence_index) in anchored:
-            continue
         changes.append(
             Change(
                 actor=s.actor,

@@ -19,6 +19,8 @@ def stmt(
     background: bool = False,
     shift: str | None = None,
     modality: str | None = None,
+    resolved: bool = False,
+    headline: bool = False,
 ) -> Statement:
     return Statement(
         actor=actor,
@@ -31,6 +33,8 @@ def stmt(
         background=background,
         shift=shift,
         modality=modality,
+        resolved=resolved,
+        headline=headline,
     )
 
 
@@ -106,6 +110,75 @@ def test_new_stance_in_a_sentence_already_tied_to_the_baseline_is_not_new() -> N
         ("israel", "ceasefire_deal", "reversal"),
         ("egypt", "hostage_release", "new"),
     }
+
+
+def test_new_stance_pointing_another_way_in_an_anchored_sentence_is_kept() -> None:
+    # "demanded the duties stay and would oppose a price deal": the opposition has its own cue.
+    statements = [
+        stmt("demand", 1.0, actor="france", issue="ev_duties", index=6),
+        stmt("reject_unless", -0.5, actor="france", issue="minimum_price", index=6),
+        stmt("accept", 1.0, actor="france", issue="retaliation", index=6),
+    ]
+    changes = compare(statements, [base(1.0, actor="france", issue="ev_duties")])
+    assert {(c.actor, c.issue, c.kind) for c in changes} == {
+        ("france", "ev_duties", "reaffirmed"),
+        ("france", "minimum_price", "new"),
+    }
+
+
+def test_new_stance_elsewhere_survives_an_aspect_in_an_anchored_sentence() -> None:
+    statements = [
+        stmt("accept", 1.0, actor="israel", issue="ceasefire_deal", index=1),
+        stmt("accept", 1.0, actor="israel", issue="hostage_release", index=1),
+        stmt("demand", 1.0, actor="israel", issue="hostage_release", index=4),
+    ]
+    changes = compare(statements, [base(-1.0, actor="israel", issue="ceasefire_deal")])
+    (new,) = [c for c in changes if c.kind == "new"]
+    assert new.issue == "hostage_release" and new.evidence == "sentence 4"
+
+
+def test_a_bare_shift_never_makes_or_carries_a_new_position() -> None:
+    assert compare([stmt("shift", 0.0, shift="firmer", issue="x")], [base(1.0)]) == ()
+    statements = [
+        stmt("shift", 0.0, shift="firmer", issue="x", index=0),
+        stmt("reject", -1.0, issue="x", index=5),
+    ]
+    (change,) = compare(statements, [base(1.0)])
+    assert (change.kind, change.stance, change.evidence) == ("new", "reject", "sentence 5")
+
+
+def test_unmarked_reversal_found_by_reference_yields_to_a_named_reaffirmation() -> None:
+    reaffirm = stmt("demand", 1.0, index=6)
+    inferred = stmt("reject", -1.0, index=7, resolved=True)
+    (change,) = compare([reaffirm, inferred], [base(1.0)])
+    assert change.kind == "reaffirmed" and change.evidence == "sentence 6"
+    # A named headline restating the line counts as the actor named too.
+    (change,) = compare([stmt("demand", 1.0, index=-1, headline=True), inferred], [base(1.0)])
+    assert change.kind == "reaffirmed"
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        [stmt("demand", 1.0, index=6, resolved=True), stmt("reject", -1.0, index=7, resolved=True)],
+        [stmt("demand", 1.0, index=6), stmt("reject", -1.0, index=7)],
+        [
+            stmt("demand", 1.0, index=6),
+            stmt("reject", -1.0, index=7, resolved=True, shift="softer"),
+        ],
+        [
+            stmt("demand", 1.0, index=0, resolved=True),
+            stmt("reject", -1.0, index=-1, headline=True),
+            stmt("reject", -1.0, index=2, resolved=True),
+        ],
+    ],
+    ids=["no-named-reaffirmation", "named-reversal", "marked-move", "named-headline-reversal"],
+)
+def test_reversal_stands_unless_only_inferred_against_a_named_reaffirmation(
+    statements: list[Statement],
+) -> None:
+    (change,) = compare(statements, [base(1.0)])
+    assert change.kind != "reaffirmed"
 
 
 def test_build_baseline_prefers_direct_plain_statements_and_applies_overrides() -> None:
