@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from stancewatch.demo_pages import ARTICLES_DIR, TEMPLATES_DIR, page_slug, render_article
 from stancewatch.errors import ConfigError
 from stancewatch.settings import PROJECT_ROOT
 
@@ -39,6 +40,8 @@ CONTENT_TYPES: dict[str, str] = {
 }
 _TEMPLATED_SUFFIXES = frozenset({".xml", ".atom", ".rdf", ".html", ".txt"})
 _FALLBACK_CONTENT_TYPE = "application/octet-stream"
+#: Directories of page sources (content files and templates), rendered but never served.
+_SOURCE_DIRS = frozenset({ARTICLES_DIR, TEMPLATES_DIR})
 _NOT_FOUND = b"<!DOCTYPE html><title>404 Not Found</title><h1>Not Found</h1>\n"
 
 #: Request headers kept in the request log (names in lower case).
@@ -143,18 +146,23 @@ class _DemoHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _response(self) -> tuple[HTTPStatus, dict[str, str], bytes]:
-        file = self._resolve(self.path)
         try:
-            body = file.read_bytes() if file is not None else None
-        except OSError:  # vanished or unreadable since it was resolved: as good as absent
-            body = None
-        if file is None or body is None:
+            found = self._content(self.path)
+        except ConfigError as exc:  # an article page whose sources are broken
+            message = f"500 Internal Server Error: {exc}\n".encode()
+            headers = {
+                "Content-Type": "text/plain; charset=utf-8",
+                "Content-Length": str(len(message)),
+            }
+            return HTTPStatus.INTERNAL_SERVER_ERROR, headers, message
+        if found is None:
             headers = {
                 "Content-Type": "text/html; charset=utf-8",
                 "Content-Length": str(len(_NOT_FOUND)),
             }
             return HTTPStatus.NOT_FOUND, headers, _NOT_FOUND
-        if file.suffix in _TEMPLATED_SUFFIXES:
+        body, suffix = found
+        if suffix in _TEMPLATED_SUFFIXES:
             body = body.replace(BASE_PLACEHOLDER.encode(), self.server.base_url.encode())
         validators = {
             "ETag": '"' + hashlib.sha256(body).hexdigest()[:32] + '"',
@@ -163,28 +171,35 @@ class _DemoHandler(BaseHTTPRequestHandler):
         if self._not_modified(validators["ETag"]):
             return HTTPStatus.NOT_MODIFIED, validators, b""
         headers = {
-            "Content-Type": CONTENT_TYPES.get(file.suffix, _FALLBACK_CONTENT_TYPE),
+            "Content-Type": CONTENT_TYPES.get(suffix, _FALLBACK_CONTENT_TYPE),
             "Content-Length": str(len(body)),
             **validators,
             "Cache-Control": "no-cache",
         }
         return HTTPStatus.OK, headers, body
 
-    def _resolve(self, target: str) -> Path | None:
-        """The file a request target names, or None (unknown, a directory, or outside the site)."""
-        path = unquote(_target_path(target))
-        if not path.startswith("/") or "\x00" in path or "\\" in path:
+    def _content(self, target: str) -> tuple[bytes, str] | None:
+        """The bytes (before {{BASE}} is replaced) and suffix of what `target` names, or None.
+
+        An article page (/news/<yyyy>/<mm>/<slug>.html) is rendered from its content file and
+        its publisher's template; any other path is a file of the site, served as it is.
+        """
+        parts = _site_parts(target)
+        if parts is None:
             return None
-        parts = [p for p in path.split("/") if p]
-        if any(p in {".", ".."} or p.startswith(".") for p in parts):
-            return None
-        if not parts:
-            parts = ["index.html"]
         root = self.server.site_dir
+        slug = page_slug("/".join(parts))
+        if slug is not None and (page := render_article(root, slug)) is not None:
+            return page.encode(), ".html"
+        if parts[0] in _SOURCE_DIRS:  # page sources are rendered, never served
+            return None
         candidate = root.joinpath(*parts).resolve()
         if not candidate.is_relative_to(root) or not candidate.is_file():
             return None
-        return candidate
+        try:
+            return candidate.read_bytes(), candidate.suffix
+        except OSError:  # vanished or unreadable since it was found: as good as absent
+            return None
 
     def _not_modified(self, etag: str) -> bool:
         if_none_match = self.headers.get("If-None-Match")
@@ -218,7 +233,9 @@ def serve_demo_site(
     `site.base_url` is e.g. "http://127.0.0.1:54321" (no trailing slash); `site.requests` is the
     request log. `host` is an IPv4 address; `port` 0 picks a free port, a fixed `port` gives the
     same article URLs on every run. Pages and feeds are served with {{BASE}} replaced by the base
-    URL. The server stops when the block exits.
+    URL; article pages (/news/<yyyy>/<mm>/<slug>.html) are rendered on request from the site's
+    articles/ and templates/ (see stancewatch.demo_pages), which are not served themselves. The
+    server stops when the block exits.
     """
     root = (site_dir if site_dir is not None else DEFAULT_SITE_DIR).resolve()
     if not root.is_dir():
@@ -275,6 +292,20 @@ def demo_feeds_file(base_url: str | DemoSite, dest: Path) -> Path:
     except OSError as exc:
         raise ConfigError(f"cannot write the demo feed list: {exc}", file=str(path)) from None
     return path
+
+
+def _site_parts(target: str) -> list[str] | None:
+    """The path segments a request target names under the site ("/" -> index.html), or None.
+
+    None for a target that could leave the site: "..", encoded dots, backslashes, NUL, dotfiles.
+    """
+    path = unquote(_target_path(target))
+    if not path.startswith("/") or "\x00" in path or "\\" in path:
+        return None
+    parts = [p for p in path.split("/") if p]
+    if any(p in {".", ".."} or p.startswith(".") for p in parts):
+        return None
+    return parts or ["index.html"]
 
 
 def _target_path(target: str) -> str:

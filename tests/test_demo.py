@@ -1,4 +1,4 @@
-"""Tests of the offline demo: the demo web server, its feeds and its article pages."""
+"""Tests of the offline demo: the demo web server, its feeds and its rendered article pages."""
 
 from __future__ import annotations
 
@@ -26,11 +26,22 @@ from stancewatch.demo import (
     demo_feeds_file,
     serve_demo_site,
 )
+from stancewatch.demo_pages import (
+    ARTICLES_DIR,
+    TEMPLATES_DIR,
+    article_slugs,
+    load_article,
+    load_template,
+    page_slug,
+    render_article,
+)
 from stancewatch.errors import ConfigError
 from stancewatch.models import FeedConfig
 
 SITE = DEFAULT_SITE_DIR
-PAGES = sorted(SITE.glob("news/**/*.html"))
+SLUGS = article_slugs(SITE)  # one content file per article page
+PAGES = ["/news/" + slug + ".html" for slug in SLUGS]  # the page paths on the site
+PAGE_IDS = [slug.rsplit("/", 1)[1] for slug in SLUGS]
 FEEDS = {
     "wire": ("/feeds/wire.xml", "application/rss+xml", "rss20"),
     "world": ("/feeds/world.atom", "application/atom+xml", "atom10"),
@@ -83,6 +94,15 @@ PUBLISHERS = {
         ),
     },
 }
+
+
+def _rendered(path: str) -> str:
+    """The page at `path` as the renderer makes it, {{BASE}} still in place."""
+    slug = page_slug(path)
+    assert slug is not None, path
+    html = render_article(SITE, slug)
+    assert html is not None, path
+    return html
 
 
 def _words(text: str) -> int:
@@ -145,8 +165,7 @@ def test_feed_is_served_with_base_replaced(
 
 
 def test_pages_are_served_as_html_with_base_replaced(site: DemoSite, client: httpx.Client) -> None:
-    for page in PAGES:
-        path = "/" + page.relative_to(SITE).as_posix()
+    for path in PAGES:
         response = client.get(site.url(path))
         assert response.status_code == 200, path
         assert response.headers["content-type"] == "text/html; charset=utf-8"
@@ -383,7 +402,7 @@ def test_feed_items_cover_the_special_cases(
     assert client.get(pdf.link).headers["content-type"] == "application/pdf"
     assert len(pdf.summary) >= 200
 
-    pages = {site.url("/" + p.relative_to(SITE).as_posix()) for p in PAGES}
+    pages = {site.url(path) for path in PAGES}
     assert pages <= set(bare)  # every article page is announced by some feed
 
 
@@ -392,7 +411,7 @@ def test_feed_items_cover_the_special_cases(
 
 def test_there_are_enough_pages_from_three_publishers() -> None:
     assert len(PAGES) >= 20
-    publishers = Counter(_publisher(lxml.html.fromstring(p.read_bytes())) for p in PAGES)
+    publishers = Counter(_publisher(lxml.html.fromstring(_rendered(path))) for path in PAGES)
     assert set(publishers) == set(PUBLISHERS)
     assert min(publishers.values()) >= 6
 
@@ -403,9 +422,9 @@ def _publisher(tree: lxml.html.HtmlElement) -> str:
     return str(names[0])
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
-def test_page_has_news_metadata(page: Path) -> None:
-    raw = page.read_text(encoding="utf-8")
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_page_has_news_metadata(page: str) -> None:
+    raw = _rendered(page)
     tree = lxml.html.fromstring(raw)
     assert re.search(r"<meta charset=\"utf-8\"", raw, re.IGNORECASE)
     assert tree.xpath("//meta[@property='og:title']/@content")
@@ -414,12 +433,12 @@ def test_page_has_news_metadata(page: Path) -> None:
     author = tree.xpath("//meta[@name='author' or @property='article:author']/@content")
     assert author and str(author[0]) in tree.text_content()  # and a visible byline
     canonical = tree.xpath("//link[@rel='canonical']/@href")
-    assert canonical == ["{{BASE}}/" + page.relative_to(SITE).as_posix()]
+    assert canonical == ["{{BASE}}" + page]
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
-def test_page_extracts_cleanly(page: Path) -> None:
-    html = page.read_text(encoding="utf-8")
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_page_extracts_cleanly(page: str) -> None:
+    html = _rendered(page)
     tree = lxml.html.fromstring(html)
     publisher = PUBLISHERS[_publisher(tree)]
     paragraphs = [_normal(p.text_content()) for p in tree.xpath(publisher["body"])]
@@ -448,6 +467,145 @@ def test_page_extracts_cleanly(page: Path) -> None:
 def test_readme_describes_every_item() -> None:
     readme = (SITE.parent / "README.md").read_text(encoding="utf-8")
     for page in PAGES:
-        assert page.relative_to(SITE).as_posix() in readme, page.name
+        assert page.lstrip("/") in readme, page
     assert DEAD_LINK.lstrip("/") in readme
     assert PDF_LINK.lstrip("/") in readme
+
+
+# --- rendering the article pages -----------------------------------------------------------
+
+
+def test_article_pages_are_rendered_not_static() -> None:
+    assert not list(SITE.glob("news/**/*.html"))  # every page comes from a content file
+    templates = {p.stem for p in (SITE / TEMPLATES_DIR).glob("*.html")}
+    used = Counter(article.publisher for s in SLUGS if (article := load_article(SITE, s)))
+    assert set(used) == templates == {"meridian-wire", "world-ledger", "harbour-digest"}
+    assert sum(used.values()) == len(SLUGS) == 21
+
+
+def test_every_article_renders_with_every_slot_filled(site: DemoSite, client: httpx.Client) -> None:
+    for path in PAGES:
+        rendered = _rendered(path)
+        assert not re.search(r"\{\{(?!BASE\}\})", rendered), path
+        response = client.get(site.url(path))
+        assert response.status_code == 200, path
+        assert b"{{" not in response.content, path
+        assert b"}}" not in response.content, path
+        assert response.content == rendered.replace("{{BASE}}", site.base_url).encode()
+    for template in (SITE / TEMPLATES_DIR).glob("*.html"):  # every block is a list item's markup
+        blocks = load_template(SITE, template.stem).blocks
+        assert {"lead", "paragraph", "related", "comments"} <= set(blocks), template.name
+
+
+def test_page_sources_are_not_served(site: DemoSite, client: httpx.Client) -> None:
+    for path in (
+        f"/{TEMPLATES_DIR}/meridian-wire.html",
+        f"/{TEMPLATES_DIR}/",
+        f"/{ARTICLES_DIR}/{SLUGS[0]}.toml",
+        "/news/2024/02/no-such-story.html",
+        "/news/2024/02/Netanyahu-Vows-To-Press-On.html",
+        "/news/2024/2/netanyahu-vows-to-press-on.html",
+    ):
+        assert client.get(site.url(path)).status_code == 404, path
+    assert _raw_get(site, "/news/2024/02/../02/netanyahu-vows-to-press-on.html")[0] == 404
+
+
+_TEMPLATE = """<title>{{headline}}</title> <link href="{{url}}"> <b>{{post_id}}</b>
+<script>{"h": {{headline:json}}, "t": {{published:json}}}</script>
+<p>{{published:%d %B %Y}} / {{slug}} / {{comment_count}}</p>
+{{body}}
+<ul>
+{{related}}
+</ul>
+{{comments}}
+{{#lead}}
+<p>{{dateline}}: {{text}}</p>
+{{#paragraph}}
+<p>{{text}}</p>
+{{#heading}}
+<h2>{{text}}</h2>
+{{#related}}
+<li>{{headline}} ({{published:%b %Y}}) {{url}}</li>
+{{#comments}}
+<q>{{author}} {{text}}</q>
+"""
+
+_CONTENT = """publisher = "test-pub"
+published = 2024-03-01T08:05:00+00:00
+headline = "Q&A: <why> \\"now\\" isn't late"
+dateline = "CAIRO"
+post_id = 7
+related = ["2024/01/other"]
+body = ["First & lead.", "## Aside", "Last </script>."]
+
+[[comments]]
+author = "Ann"
+text = "Yes <b>"
+"""
+
+
+def _tmp_site(tmp_path: Path, content: str = _CONTENT, template: str = _TEMPLATE) -> Path:
+    root = tmp_path / "site"
+    (root / TEMPLATES_DIR).mkdir(parents=True)
+    (root / ARTICLES_DIR / "2024" / "03").mkdir(parents=True)
+    (root / ARTICLES_DIR / "2024" / "01").mkdir(parents=True)
+    (root / TEMPLATES_DIR / "test-pub.html").write_text(template, encoding="utf-8")
+    (root / ARTICLES_DIR / "2024" / "03" / "story.toml").write_text(content, encoding="utf-8")
+    other = 'publisher = "test-pub"\npublished = 2024-01-02T00:00:00Z\nheadline = "Other"\n'
+    (root / ARTICLES_DIR / "2024" / "01" / "other.toml").write_text(other + 'body = ["x"]\n')
+    return root
+
+
+def test_renderer_fills_escapes_and_formats(tmp_path: Path) -> None:
+    root = _tmp_site(tmp_path)
+    assert article_slugs(root) == ["2024/01/other", "2024/03/story"]
+    page = render_article(root, "2024/03/story")
+    assert page == (
+        "<title>Q&amp;A: &lt;why&gt; &quot;now&quot; isn&#x27;t late</title> "
+        '<link href="{{BASE}}/news/2024/03/story.html"> <b>7</b>\n'
+        '<script>{"h": "Q&A: \\u003cwhy> \\"now\\" isn\'t late", '
+        '"t": "2024-03-01T08:05:00+00:00"}</script>\n'
+        "<p>01 March 2024 / story / 1</p>\n"
+        "<p>CAIRO: First &amp; lead.</p>\n<h2>Aside</h2>\n<p>Last &lt;/script&gt;.</p>\n"
+        "<ul>\n<li>Other (Jan 2024) {{BASE}}/news/2024/01/other.html</li>\n</ul>\n"
+        "<q>Ann Yes &lt;b&gt;</q>\n"
+    )
+    assert render_article(root, "2024/03/missing") is None
+    with serve_demo_site(root) as running:
+        status, body = _raw_get(running, "/news/2024/03/story.html")
+        assert status == 200
+        assert body == page.replace("{{BASE}}", running.base_url).encode()
+
+
+def test_article_content_outside_the_site_is_not_rendered(tmp_path: Path) -> None:
+    root = _tmp_site(tmp_path)
+    (tmp_path / "outside.toml").write_text(_CONTENT, encoding="utf-8")
+    (root / ARTICLES_DIR / "2024" / "03" / "escape.toml").symlink_to(tmp_path / "outside.toml")
+    assert render_article(root, "2024/03/escape") is None
+    assert render_article(root, "../2024/03/story") is None
+    with serve_demo_site(root) as running:
+        assert _raw_get(running, "/news/2024/03/escape.html")[0] == 404
+
+
+@pytest.mark.parametrize(
+    ("content", "template", "message"),
+    [
+        (_CONTENT.replace("post_id = 7", ""), _TEMPLATE, "no value for the template slot"),
+        (_CONTENT.replace("2024/01/other", "2024/01/gone"), _TEMPLATE, "related article not"),
+        (_CONTENT.replace('"test-pub"', '"nobody"'), _TEMPLATE, "no template for publisher"),
+        (_CONTENT.replace("published = 2024", "published = '2024"), _TEMPLATE, "not valid TOML"),
+        (_CONTENT.replace("post_id = 7", "url = 'x'"), _TEMPLATE, "filled in by the renderer"),
+        (_CONTENT, _TEMPLATE.replace("{{#heading}}\n<h2>{{text}}</h2>\n", ""), "no {{#heading}}"),
+        (_CONTENT, _TEMPLATE.replace("{{slug}}", "{{ slug }}"), "malformed slot on line 3"),
+    ],
+)
+def test_broken_page_sources_are_a_500(
+    tmp_path: Path, content: str, template: str, message: str
+) -> None:
+    root = _tmp_site(tmp_path, content, template)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        render_article(root, "2024/03/story")
+    with serve_demo_site(root) as running:
+        status, body = _raw_get(running, "/news/2024/03/story.html")
+    assert status == 500
+    assert message.encode() in body
