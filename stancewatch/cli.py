@@ -172,9 +172,11 @@ def demo(
         out.print(line, markup=False)
     out.print(f"\nDuckDB file: {settings.db_path}")
     out.print(
-        "Try: stancewatch changes --since all --db "
-        f"{settings.db_path}\n  or: duckdb {settings.db_path} "
-        '"SELECT actor, issue, kind, evidence FROM recent_changes"'
+        f"Try: .venv/bin/stancewatch changes --since all --db {settings.db_path}\n"
+        f"     .venv/bin/stancewatch positions --db {settings.db_path}\n"
+        '     .venv/bin/python -c "import duckdb; duckdb.connect('
+        f"'{settings.db_path}', read_only=True).sql("
+        "'SELECT actor, issue, kind, confidence, evidence FROM recent_changes').show()\""
     )
 
 

@@ -63,6 +63,7 @@ _CUES: list[tuple[str, str]] = [
     ),
     (
         ESCALATE,
+        r"re-?(?:assess|evaluat|consider)\w* (?:its|their|his|her)(?= role as )|"
         r"re-?(?:assess|evaluat|consider)\w* (?:its|their|his|her) "
         r"(?:role|mediation|participation|position)",
     ),
@@ -93,12 +94,13 @@ _CUES: list[tuple[str, str]] = [
     # Efforts that go on: "the search for a deal would go on", "the mediation continues".
     (
         ACCEPT,
-        r"(?:continues|continued|will continue|would continue|is continuing|goes on|go on|"
+        r"(?:continues|continued|will continue|would continue|(?:is|are|was|were) continuing|"
+        r"goes on|go on|"
         r"went on|has not stopped|had not stopped)(?= *[,.;:\"”]| *$)",
     ),
     (
         ACCEPT,
-        r"(?:(?:fully|deeply|heavily) )?invested in|keep(?:s|ing)? at (?:it|this)|"
+        r"(?:(?:fully|deeply|heavily) )?invested[\"”]? in|keep(?:s|ing)? at (?:it|this)|"
         r"work(?:s|ed|ing)? (?:(?:hard|tirelessly|closely|daily|every day|around the clock|"
         r"day and night|night and day) )?with(?= (?:the )?(?-i:[A-Z]))|"
         r"work(?:s|ed|ing)? on|continu(?:e|es|ed|ing) (?:to work|working|(?:its|their|our) "
@@ -144,6 +146,13 @@ _CUES: list[tuple[str, str]] = [
     (DEMAND, r"insist(?:s|ed|ing|ence)?(?: on| that)?|hold(?:s|ing)? out for|held out for"),
     (DEMAND, r"condition(?:s|ed|ing)? (?:on|upon)|conditional on|precondition(?:s)?"),
     (DEMAND, r"aims? to|aiming to|goal of|objective of|(?<!be )determined to"),
+    (DEMAND, r"(?:is|are|was|were) aimed at"),
+    # "urged Hamas to take it", "took up the offer": taking what is offered accepts it.
+    (
+        ACCEPT,
+        r"t(?:ake|akes|ook|aking|aken)(?: up)?(?= (?:it|this|that|the (?:\w+ )?"
+        r"(?:offer|deal|proposal|agreement))\b)",
+    ),
     (PROPOSE, r"put(?:s|ting)? forward|came up with|come up with"),
     (
         COMMIT,
@@ -240,6 +249,13 @@ POSTNOMINAL = re.compile(
     re.IGNORECASE,
 )
 
+# "with U.S. support", "without the approval of": a noun in a prepositional phrase whose
+# subject is not the holder.
+_PREPOSITIONAL_NOUN = re.compile(
+    r"\b(?:with|without|amid|despite|under)\s+(?:[\w.'’-]+\s+){0,2}$", re.IGNORECASE
+)
+_NOUN_CUES = frozenset({"support", "approval", "backing", "acceptance", "endorsement"})
+
 # "the strongest backers of the duties": an agent noun that keeps its determiner.
 _AGENT_NOUN_CUE = re.compile(r"(?:backers?|champions?|proponents?|opponents?) of$", re.I)
 # What makes an agent noun its subject's description: "France was among the backers of",
@@ -282,6 +298,8 @@ def find_cues(text: str) -> list[Cue]:
         cls = _CUE_CLASS[m.lastgroup or ""]
         head = text[max(0, m.start() - 30) : m.start()]
         nominal = _NOMINAL_FORM.search(m.group(0)) and _DETERMINER_ADJ_BEFORE.search(head)
+        if m.group(0).lower() in _NOUN_CUES and _PREPOSITIONAL_NOUN.search(head):
+            continue  # "Qatar and Egypt, with U.S. support, have led talks"
         if _AGENT_NOUN_CUE.search(m.group(0)) and not _PREDICATE_BEFORE.search(head):
             continue  # "arguments used by opponents of the duties": not the subject's stance
         if POSTNOMINAL.search(m.group(0)) or _AGENT_NOUN_CUE.search(m.group(0)):

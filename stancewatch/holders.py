@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from stancewatch import cues
-from stancewatch.attribution import frame_at
+from stancewatch.attribution import REPORTING_VERBS, frame_at
 from stancewatch.issues import IssueMention
 from stancewatch.mentions import AGENT_NOUNS, Mention
 from stancewatch.objects import PASSIVE_BY
@@ -45,6 +45,11 @@ _NONRESTRICTIVE = re.compile(
     re.IGNORECASE,
 )
 
+# "Hamas said X, and reiterated that ...": a second reporting verb sharing the first subject.
+_COORDINATED_REPORT = re.compile(
+    rf",?\s+and\s+(?:also\s+|\w+ly\s+)?(?:{REPORTING_VERBS})\s+(?:that\s+)?", re.IGNORECASE
+)
+
 _VOICE_PASSIVE = re.compile(r"(?:\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?)$", re.I)
 
 AGENT_TERM = re.compile(rf"(?:{AGENT_NOUNS})$", re.IGNORECASE)
@@ -66,6 +71,9 @@ def find_holders(
         agents = [m for m in mentions if cue.end < m.start < cue.end + 60]
         if agents:
             return coordinated(text, agents)
+    shared = _shared_reporting_subject(text, start, mentions)
+    if shared:
+        return shared
     clause_start = 0
     for b in CLAUSE_BREAK.finditer(text, 0, start):
         clause_start = b.end()
@@ -137,6 +145,23 @@ def find_holders(
     if unit.speaker is not None and not any(m.subject for m in before):
         return [unit.speaker]  # quoted words with no other subject are the speaker's
     return []
+
+
+def _shared_reporting_subject(text: str, start: int, mentions: Sequence[Mention]) -> list[Mention]:
+    """ "Hamas said the demand was new, and reiterated that any deal must include X": the
+    content of a coordinated reporting verb with no subject of its own is the first subject's."""
+    last = None
+    if " and " not in text[:start]:
+        return []
+    for m in _COORDINATED_REPORT.finditer(text, 0, start):
+        last = m
+    if last is None or any(last.end() <= m.start < start and m.subject for m in mentions):
+        return []
+    subjects = [m for m in mentions if m.subject and m.end <= last.start()]
+    if not subjects or text[: subjects[0].start].strip(" \"“'‘"):
+        return []  # only a subject that opens the sentence is shared
+    first = subjects[0]
+    return coordinated(text, [first, *[m for m in subjects[1:] if m.start > first.end]])
 
 
 def attached(text: str, obj: IssueMention, mentions: Sequence[Mention]) -> list[Mention]:

@@ -6,6 +6,7 @@ import re
 
 from stancewatch import cues, stance
 from stancewatch.attribution import frame_at
+from stancewatch.goals import goal_stances
 from stancewatch.holders import (
     AGENT_TERM,
     SUBJECT_OF_MODAL,
@@ -16,14 +17,32 @@ from stancewatch.holders import (
 from stancewatch.issues import IssueMention
 from stancewatch.units import Found, Unit, polarised
 
+# "Mediators were expected to meet": the reporter's expectation, not anyone's stated position.
+_EXPECTED = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+ly\s+)?expected\s+to\b", re.IGNORECASE)
+
+# "the demand to remain in the corridor": the content of a position noun is not the subject's.
+_NOUN_COMPLEMENT = re.compile(
+    r"\b(?:the|a|an|this|that|any|such)\s+(?:[\w-]+\s+)?(?:demands?|calls?|proposals?|plans?|"
+    r"ideas?|requests?|insistence|offers?|conditions?|suggestions?|push)\s+(?:to|for|of|that)\s+"
+    r"(?:[\w'’-]+\s+)?$",
+    re.IGNORECASE,
+)
+
 _CONTRAST = re.compile(r",\s*(?:and\s+)?not\s+(?:a|an|the|more)?\s*$", re.IGNORECASE)
 
 
 def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
     """A stance stated without a stance verb: "will withdraw", "must end", "total victory"."""
+    goals = goal_stances(text, obj, unit)
+    if goals:
+        return goals
     modal = stance.modal_before(text, obj.start)
     negation = stance.negation_before(text, obj.start, window=14)
     if modal is None and not obj.laden:
+        return []
+    if obj.laden and modal is None and narrated(text, obj, unit):
+        return []
+    if obj.laden and _NOUN_COMPLEMENT.search(text[max(0, obj.start - 60) : obj.start]):
         return []
     if obj.laden and _CONTRAST.search(text[: obj.start]):
         negation = None  # "a negotiated solution, not a spiral of tariffs": still against
@@ -74,3 +93,13 @@ def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
     return [
         Found(h, obj, label, score, obj.start, None, hedge, condition, h.resolved) for h in holders
     ]
+
+
+def narrated(text: str, obj: IssueMention, unit: Unit) -> bool:
+    """Whether a stance-laden phrase only narrates activity: told by unnamed outsiders
+    ("Qatar kept up contacts, according to diplomats") or expected by the reporter
+    ("mediators were expected to hold further contacts")."""
+    frame = frame_at(unit.frames, obj.start)
+    if frame is not None:
+        return frame.source is None and frame.kind in ("unnamed", "outsider")
+    return unit.speaker is None and _EXPECTED.search(text) is not None

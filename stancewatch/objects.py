@@ -58,6 +58,9 @@ _HYPOTHETICAL = re.compile(
     re.IGNORECASE,
 )
 
+# A fronted temporal clause: what happens in it is not yet anyone's stance.
+_FRONTED_WHEN = re.compile(r"^[\"“]?\s*(?:when|whenever|once)\s[^,;:]*$", re.IGNORECASE)
+
 _NEGATED_RELATIVE = re.compile(
     r"^\s+(?:that|which)\s+(?:\w+\s+)?(?:does|do|did|would|will|could)\s*(?:not|n['’]t)\s+"
     r"(?:[\w'’-]+\s+){0,5}$|^\s+without\s+(?:[\w'’-]+\s+){0,2}$",
@@ -183,6 +186,8 @@ def subject_issue(text: str, cue_start: int, issues: list[IssueMention]) -> list
 
 def hypothetical(text: str, start: int) -> bool:
     """Whether a cue sits in an if-clause or a reported rumour ("reports that X accepted")."""
+    if _FRONTED_WHEN.match(text[:start]):
+        return True  # "When the parties are ready to stop this war, we will be there"
     clause_start = 0
     for b in CLAUSE_BREAK.finditer(text, 0, start):
         clause_start = b.end()

@@ -67,6 +67,7 @@ _CONDITIONS_FOLLOW = re.compile(
 
 
 _QUOTE_MARKS = ('"', "“", "”")
+_OPENERS = ('"', "“")
 
 _PASSIVE_REMOVAL = re.compile(r"\b(?:to be|be|been|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 
@@ -167,9 +168,11 @@ class Reader:
                 unit.conditioned_by_next = following.text
         depths = quote_depths([u.text for u in body])
         run: list[Unit] = []
+        previous: Unit | None = None  # the last sentence, if it closed a quote with a speaker
         for unit, (starts_inside, ends_inside) in zip(body, depths, strict=True):
             quoted = starts_inside or ends_inside or "“" in unit.text or '"' in unit.text
             if not quoted:
+                previous = None
                 continue
             if not starts_inside:
                 run = []
@@ -179,8 +182,12 @@ class Reader:
                     (f.source for u in run for f in u.frames if f.kind == "named" and f.source),
                     None,
                 )
+                if speaker is None and previous is not None and run[0].text.startswith(_OPENERS):
+                    # '"A," she said. "B."': a quote that follows the speaker's own is theirs.
+                    speaker = previous.speaker
                 for member in run:
                     member.speaker = speaker
+                previous = unit if speaker is not None else None
         for unit in units:
             # First-person pronouns and pronouns inside reported speech take the speaker.
             fixed: list[Mention] = []

@@ -74,7 +74,12 @@ _BACKGROUND = re.compile(
     r"september|october|november|december)|earlier in the war|back in)(?![\w])",
     re.IGNORECASE,
 )
-_RELATIVE_AFTER = re.compile(r"\s(?:that|which|who|whom|whose)\s", re.IGNORECASE)
+_RELATIVE_AFTER = re.compile(
+    r"\s(?:that|which|who|whom|whose)\s"
+    # a reduced relative: "its acceptance of the framework presented in July"
+    r"|\s(?:\w+ed|laid out|put forward|drawn up)\s+(?:in|on|last|earlier|by)\s",
+    re.IGNORECASE,
+)
 _PAST_PERFECT = re.compile(r"(?<![\w])had(?:\s+[\w'’-]+){0,3}\s*$", re.IGNORECASE)
 _NEWS = re.compile(
     r"(?<![\w])(?:for the first time|now|new|newly|latest|u-turn|reversal|reversed|shift(?:ed)?|"

@@ -50,3 +50,19 @@ def test_working_with_partners_is_support() -> None:
 def test_agent_nouns_describe_their_subject_only() -> None:
     assert classes("France, the main champion of the duties") == [cues.ACCEPT]
     assert classes("arguments used by opponents of the duties") == []
+
+
+def test_prepositional_support_is_not_a_cue() -> None:
+    from stancewatch.cues import find_cues
+
+    assert [c.text for c in find_cues("Qatar and Egypt, with U.S. support, have led talks")] == []
+    assert [c.text for c in find_cues("Egypt will support the plan")] == ["support"]
+
+
+def test_taking_an_offer_and_effort_cues() -> None:
+    from stancewatch.cues import ACCEPT, find_cues
+
+    assert [(c.text, c.cls) for c in find_cues("urged Hamas to take it")][-1] == ("take", ACCEPT)
+    assert [c.cls for c in find_cues('remained "fully invested" in reaching a deal')] == [ACCEPT]
+    assert [c.text for c in find_cues("its efforts were continuing.")] == ["were continuing"]
+    assert [c.text for c in find_cues("to take the lead")] == []

@@ -57,3 +57,11 @@ def test_nonrestrictive_relative_clause_takes_its_antecedent(finder: MentionFind
     assert holders_of(finder, text, "called for") == ["israel"]
     text = "The plan, which has called for a truce, was discussed by Hamas."
     assert holders_of(finder, text, "called for") == []
+
+
+def test_coordinated_reporting_verb_shares_the_opening_subject(finder: MentionFinder) -> None:
+    text = (
+        "Hamas said the demand was a condition that Netanyahu had introduced, and reiterated "
+        "that any agreement must include a withdrawal."
+    )
+    assert holders_of(finder, text, "must include") == ["hamas"]

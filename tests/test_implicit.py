@@ -54,3 +54,25 @@ def test_laden_phrases_and_agent_nouns(finders: tuple[MentionFinder, IssueFinder
         "negotiations",
         "support",
     ) in joint
+
+
+def test_reporter_expectation_and_outsider_narration(
+    finders: tuple[MentionFinder, IssueFinder],
+) -> None:
+    from stancewatch.attribution import find_frames
+
+    mentions, issues = finders
+    for text in (
+        "Mediators from Qatar and Egypt were expected to hold further contacts with both sides.",
+        "Qatar and Egypt have continued contacts with both sides, according to diplomats.",
+    ):
+        found = mentions.find(text)
+        unit = Unit(text, 0, False, mentions=found, issues=issues.find(text))
+        unit.frames = find_frames(text, found)
+        assert [f for obj in unit.issues for f in implicit_stances(text, obj, unit)] == []
+
+
+def test_content_of_a_position_noun_is_not_the_subjects(
+    finders: tuple[MentionFinder, IssueFinder],
+) -> None:
+    assert stances(finders, "Hamas said the demand to remain in the corridor was new.") == []

@@ -55,3 +55,10 @@ def test_removal_of_what_a_pronoun_stands_for() -> None:
     text = "Israel regarded those proposals as unfounded"
     assert anaphoric_subject(text, text.index("as unfounded"))
     assert not anaphoric_subject("Israel regarded Hamas as", len("Israel regarded Hamas "))
+
+
+def test_fronted_when_clause_is_hypothetical() -> None:
+    text = "When the parties are ready to stop this war, Qatar will be there."
+    assert hypothetical(text, text.index("ready to"))
+    text = "Qatar said it was ready to stop this war when asked."
+    assert not hypothetical(text, text.index("ready to"))

@@ -195,3 +195,20 @@ def test_judgment_of_things_named_before(reader: Reader) -> None:
     )
     s = one(reader, text, "israel", "ceasefire_deal")
     assert s.score < 0
+
+
+def test_quote_following_the_speakers_own_quote_is_theirs() -> None:
+    from pathlib import Path
+
+    from stancewatch.positions import Reader
+    from stancewatch.watchlist import load_watchlist
+
+    reader = Reader(
+        load_watchlist(Path(__file__).resolve().parents[1] / "seeds" / "watchlist.toml")
+    )
+    text = (
+        '"I will agree to a limited arrangement," Netanyahu said. '
+        '"But we go back to fighting until Hamas is finished. That part is not for sale."'
+    )
+    statements = reader.read(text, title="", judge_scope=False).statements
+    assert ("israel", "eliminate_hamas") in {(s.actor, s.issue) for s in statements}

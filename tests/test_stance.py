@@ -72,3 +72,10 @@ def test_permission_is_not_a_stance() -> None:
     text = "Under the rules, the cabinet can accept the deal"
     assert stance.permission(text, text.index("accept"))
     assert not stance.permission("Israel will accept the deal", len("Israel will "))
+
+
+def test_reduced_relative_time_belongs_to_the_object() -> None:
+    text = "Hamas said it still stands by its acceptance of the framework presented in July."
+    assert not stance.background(text, text.index("stands by"), True)
+    text = "Hamas accepted in July the framework."
+    assert stance.background(text, text.index("accepted"), True)
