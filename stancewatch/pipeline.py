@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
+
+import duckdb
 
 from stancewatch import store
 from stancewatch.engine import Engine
@@ -307,12 +309,9 @@ def record_results(
         store.transaction(con),
     ):
         summary.articles_stored = store.add_articles(con, articles, summary.run_id)
-        statements = [(a.canonical_url, s) for a in analyses for s in a.comparison.statements]
-        changes = [(a.canonical_url, c) for a in analyses for c in a.comparison.changes]
-        summary.statements_stored = store.add_statements(
-            con, statements, summary.run_id, baseline_version
+        summary.statements_stored, summary.changes_stored = save_analyses(
+            con, analyses, summary.run_id, baseline_version
         )
-        summary.changes_stored = store.add_changes(con, changes, summary.run_id, baseline_version)
         store.mark_entries(
             con,
             [
@@ -325,6 +324,21 @@ def record_results(
         summary.status = "partial" if summary.errors else "ok"
         store.finish_run(con, summary)
     return summary
+
+
+def save_analyses(
+    con: duckdb.DuckDBPyConnection,
+    analyses: Sequence[Analysis],
+    run_id: str,
+    baseline_version: str,
+) -> tuple[int, int]:
+    """Store every statement and change found; returns how many of each were new."""
+    statements = [(a.canonical_url, s) for a in analyses for s in a.comparison.statements]
+    changes = [(a.canonical_url, c) for a in analyses for c in a.comparison.changes]
+    return (
+        store.add_statements(con, statements, run_id, baseline_version),
+        store.add_changes(con, changes, run_id, baseline_version),
+    )
 
 
 def fail_run(settings: Settings, summary: RunSummary, reason: str) -> None:
@@ -380,13 +394,14 @@ def rescore(settings: Settings, *, replace_old: bool = False) -> tuple[str, int,
     with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
         articles = store.stored_articles(con)
     analyses, _ = analyse_articles(engine, articles)
-    run = replace(new_run(), status="rescore")
-    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+    with (
+        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
+        store.transaction(con),
+    ):
         if replace_old:
             store.delete_results_except(con, engine.baseline_version)
         store.save_baseline(con, engine.baseline, engine.baseline_version)
-        statements = [(a.canonical_url, s) for a in analyses for s in a.comparison.statements]
-        changes = [(a.canonical_url, c) for a in analyses for c in a.comparison.changes]
-        n_statements = store.add_statements(con, statements, run.run_id, engine.baseline_version)
-        n_changes = store.add_changes(con, changes, run.run_id, engine.baseline_version)
-    return engine.baseline_version, n_statements, n_changes
+        counts = save_analyses(
+            con, analyses, f"rescore-{new_run().run_id}", engine.baseline_version
+        )
+    return engine.baseline_version, *counts
