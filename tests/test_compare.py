@@ -59,6 +59,16 @@ def base(
         (-1.0, stmt("accept", 1.0), "reversal"),
         (-0.5, stmt("reject", -1.0), "reaffirmed"),
         (-1.0, stmt("accept", 1.0, shift="softer"), "softening"),
+        # Same side, similar strength: any "for" stance restates a "for" baseline.
+        (1.0, stmt("accept", 1.0), "reaffirmed"),
+        (1.0, stmt("support", 1.0), "reaffirmed"),
+        (1.0, stmt("accept_if", 0.5), "reaffirmed"),  # keeps to it "as long as" the other does
+        (-1.0, stmt("reject_unless", -0.5), "reaffirmed"),  # "not until ...": the same no
+        (0.5, stmt("accept", 1.0), "softening"),  # a condition dropped
+        # Hedged openness from one who wanted more ("could live with less") is a retreat; as
+        # a recap it only restates that the actor was engaged.
+        (1.0, stmt("open", 0.0, modality="hedged"), "softening"),
+        (1.0, stmt("open", 0.0, modality="hedged", background=True), "reaffirmed"),
     ],
 )
 def test_classify(baseline: float, statement: Statement, kind: str) -> None:
@@ -179,6 +189,72 @@ def test_reversal_stands_unless_only_inferred_against_a_named_reaffirmation(
 ) -> None:
     (change,) = compare(statements, [base(1.0)])
     assert change.kind != "reaffirmed"
+
+
+def test_hedged_crossing_yields_to_a_plain_reaffirmation() -> None:
+    plain = stmt("accept", 1.0, index=8, resolved=True)
+    hedged = stmt("reject", -1.0, index=4, modality="hedged")
+    (change,) = compare([hedged, plain], [base(1.0)])
+    assert change.kind == "reaffirmed" and change.evidence == "sentence 8"
+
+
+@pytest.mark.parametrize(
+    ("statements", "kind"),
+    [
+        # Alone, a hedged no from a yes is a threat: hardening.
+        ([stmt("reject", -1.0, index=4, modality="hedged")], "hardening"),
+        # A reaffirmation as weak as the crossing does not outweigh it.
+        (
+            [
+                stmt("reject", -1.0, index=4, modality="hedged"),
+                stmt("accept", 1.0, index=8, modality="hedged"),
+            ],
+            "hardening",
+        ),
+        # A recap of the old line does not outweigh a new move.
+        (
+            [
+                stmt("reject", -1.0, index=4, modality="hedged"),
+                stmt("accept", 1.0, index=8, background=True),
+            ],
+            "hardening",
+        ),
+        # A hedged step toward the other side that does not cross stands beside "still no".
+        (
+            [stmt("open", 0.0, index=0, modality="hedged"), stmt("demand", 1.0, index=7)],
+            "softening",
+        ),
+        # A move the text itself calls one stands.
+        (
+            [
+                stmt("reject", -1.0, index=4, modality="hedged", shift="firmer"),
+                stmt("accept", 1.0, index=8),
+            ],
+            "hardening",
+        ),
+    ],
+    ids=["alone", "hedged-reaffirmation", "recap", "open-not-crossing", "marked"],
+)
+def test_hedged_change_stands_without_a_plain_reaffirmation(
+    statements: list[Statement], kind: str
+) -> None:
+    (change,) = compare(statements, [base(1.0)])
+    assert change.kind == kind
+
+
+def test_confidence_follows_how_often_each_make_up_was_right() -> None:
+    plain = stmt("demand", 1.0)
+    # Plain direct restatements are nearly always right; unmarked changes and new positions
+    # much less often; a marked move sits in between.
+    assert confidence(plain, "reaffirmed") == 0.95
+    assert confidence(stmt("retreat", 0.0, shift="softer"), "softening") == 0.95
+    assert confidence(plain, "new") == 0.81
+    assert confidence(stmt("reject", -1.0), "reversal") == 0.76
+    assert confidence(stmt("reject", -1.0, resolved=True), "reversal") == 0.68
+    # A headline is weaker than the body, about as weak as a resolved body sentence.
+    assert confidence(stmt("demand", 1.0, headline=True), "reaffirmed") == 0.81
+    assert confidence(stmt("demand", 1.0, resolved=True), "reaffirmed") == 0.85
+    assert confidence(stmt("open", 0.0, modality="hedged"), "softening") == 0.61
 
 
 def test_build_baseline_prefers_direct_plain_statements_and_applies_overrides() -> None:
