@@ -323,11 +323,13 @@ class Discourse:
             if speaker is not None and speaker.person and speaker.actor:
                 return with_actor(mention, speaker.actor, speaker.person)
             people = [m for m in pool if m.person]
-            return (
-                with_actor(mention, people[-1].actor or "", people[-1].person)
-                if people
-                else mention
-            )
+            if people:
+                return with_actor(mention, people[-1].actor or "", people[-1].person)
+            # "A U.S. spokesman said ... '...,' he said": an unnamed official, the last
+            # sentence's subject.
+            opener = [m for i, m in self.recent if i == index - 1 and m.subject and m.start < 25]
+            opener = opener[:1]
+            return with_actor(mention, opener[0].actor or "") if opener else mention
         wanted_kind = {"group": "group", "state": "state"}.get(kind or "")
         if (
             speaker is not None

@@ -39,7 +39,9 @@ _CUES: list[tuple[str, str]] = [
         r"(?:some )?(?:flexibility|openness)",
     ),
     (OPEN, r"respond(?:s|ed)? positively|positive (?:response|reply|signals?)|in principle"),
-    (OPEN, r"positively|constructively|with an open mind"),
+    (OPEN, r"positively|favou?rably|constructively|with an open mind"),
+    # "no deal without a full withdrawal": what no deal comes without is demanded.
+    (DEMAND, r"without(?= )"),
     (RETREAT, r"back(?:s|ed|ing)? (?:away|down) (?:from|on)|climb(?:s|ed|ing)? down (?:from|on)?"),
     (
         RETREAT,
@@ -80,8 +82,9 @@ _CUES: list[tuple[str, str]] = [
     ),
     (
         DEMAND,
-        r"(?:must|should|has to|have to|needs to|need to|would have to) (?:be accompanied by|"
-        r"be followed by|be preceded by|include|involve|lead to|guarantee|ensure|provide for)",
+        r"(?:must|should|has to|have to|had to|needs to|need to|would have to) "
+        r"(?:be accompanied by|be followed by|be preceded by|include|involve|lead to|"
+        r"guarantee|ensure|provide for)",
     ),
     (
         ACCEPT,
@@ -109,9 +112,10 @@ _CUES: list[tuple[str, str]] = [
     (PROPOSE, r"(?:still )?(?:stands|stood)(?! by| at| in| on| to| trial)"),
     (
         ACCEPT,
-        r"(?:is|are|was|were|remains?|remained) [\"“]?(?:still |also |both )?[\"“]?"
+        r"(?:is|are|was|were|remains?|remained) [\"“]?(?:still |also |both |absolutely |"
+        r"entirely |definitely |very much )?[\"“]?"
         r"(?:indispensable|essential|justified|acceptable|a step forward|a positive step|"
-        r"a good basis|"
+        r"a good basis|achievable|attainable|doable|within reach|"
         r"the right (?:decision|step))",
     ),
     # Judgments of what was named before: "regarded the probe as unfounded".
@@ -141,6 +145,8 @@ _CUES: list[tuple[str, str]] = [
     (OPEN, r"willing(?:ness)? to"),
     (ACCEPT, r"(?:ready|prepared) to|consent(?:s|ed|ing)? to|(?:live|lived|living) with"),
     (ACCEPT, r"hop(?:e|es|ed|ing) (?:for|to see|to reach|to secure)|count(?:s|ed|ing)? on"),
+    # "hoped a truce could be in place", "hopes that the agreement will hold"
+    (ACCEPT, r"hop(?:e|es|ed|ing)(?: that)?(?= (?:a|an|the)\b)"),
     (ACCEPT, r"stick(?:s|ing)? (?:to|with)|stuck (?:to|with)|st(?:and|ands|ood|anding) by"),
     (DEMAND, r"call(?:s|ed|ing)? for|push(?:es|ed|ing)? for|press(?:es|ed|ing)? for"),
     (DEMAND, r"insist(?:s|ed|ing|ence)?(?: on| that)?|hold(?:s|ing)? out for|held out for"),
@@ -154,6 +160,8 @@ _CUES: list[tuple[str, str]] = [
         r"(?:offer|deal|proposal|agreement))\b)",
     ),
     (PROPOSE, r"put(?:s|ting)? forward|came up with|come up with"),
+    # "to get this done": the effort is for what was just named.
+    (ACCEPT, r"g(?:et|ets|etting|ot)(?= (?:it|this|that) (?:done|over the line|across the line))"),
     (
         COMMIT,
         r"(?:go|goes|going|went|gone|press(?:es|ed|ing)?|push(?:es|ed|ing)?) ahead with|"
@@ -240,11 +248,12 @@ _POSSESSIVE_BEFORE = re.compile(
 #: the table"): their object is the issue named before them.
 POSTNOMINAL = re.compile(
     r"non-?starter|out of the question|off the table|unacceptable|delusional|not a basis for|"
-    r"a dead end|dead on arrival|on the table$|short of$|be \w+$|^positively$|^constructively$|"
+    r"a dead end|dead on arrival|on the table$|short of$|be \w+$|^positively$|^favou?rably$|"
+    r"^constructively$|"
     r"stands$|stood$|indispensable$|essential$|justified$|acceptable$|step forward$|positive step$|"
     r"unfounded$|groundless$|baseless$|discriminatory$|unwarranted$|illegitimate$|"
     r"continues$|continued$|continue$|continuing$|go on$|goes on$|went on$|stopped$|"
-    r"good basis$|right (?:decision|step)$|"
+    r"good basis$|right (?:decision|step)$|achievable$|attainable$|doable$|within reach$|"
     r"open mind$",
     re.IGNORECASE,
 )
@@ -291,12 +300,28 @@ NOMINAL_CUES = frozenset(
 )
 
 
+# "no deal without", "no agreement without": a noun negated by "no" just before "without".
+_NO_NOUN_BEFORE = re.compile(r"\b[Nn]o\s+(?:[\w-]+\s+){1,2}$")
+_EVALUATIVE = frozenset({"positively", "favourably", "favorably"})
+# "viewed the plan positively", "sees the offer favourably": an evaluative verb before.
+_VIEWED = re.compile(r"\b(?:view|see|regard|judge|assess)(?:s|ed|ing)?\b|\bsaw\b|\bseen\b", re.I)
+
+
+#: Sentences without an issue term that still carry a stance on the issue just named.
+GET_IT_DONE = re.compile(r"\bg(?:et|ets|etting|ot) (?:it|this|that) (?:done|over|across)\b", re.I)
+
+
 def find_cues(text: str) -> list[Cue]:
     """Every stance cue in a sentence, left to right, not overlapping."""
     cues = []
     for m in _CUE_FINDER.finditer(text):
         cls = _CUE_CLASS[m.lastgroup or ""]
         head = text[max(0, m.start() - 30) : m.start()]
+        word = m.group(0).lower()
+        if word == "without" and not _NO_NOUN_BEFORE.search(head):
+            continue  # only "no deal without X" demands X
+        if word in _EVALUATIVE and _VIEWED.search(text[max(0, m.start() - 80) : m.start()]):
+            cls = ACCEPT  # "viewed the proposal positively": a favourable judgment
         nominal = _NOMINAL_FORM.search(m.group(0)) and _DETERMINER_ADJ_BEFORE.search(head)
         if m.group(0).lower() in _NOUN_CUES and _PREPOSITIONAL_NOUN.search(head):
             continue  # "Qatar and Egypt, with U.S. support, have led talks"

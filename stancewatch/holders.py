@@ -26,8 +26,11 @@ _POSITION_NOUN_HEAD = re.compile(
 )
 
 # A relative clause whose antecedent is some other noun sits between a mention and the cue.
+# "adding that", "insisted that", "said that": a complement clause, not a relative one.
 _RELATIVE_BEFORE = re.compile(
-    r"[a-z]\s+(?:that|who|which|whose)\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE
+    r"[a-z](?<!ing)(?<!ed)(?<!said)(?<!says)(?<!told)\s+(?:that|who|which|whose)\s+"
+    r"(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
 )
 
 # Between the holder and a modal action ("Israel will not withdraw", "Hamas, the official said,

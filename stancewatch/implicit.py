@@ -15,6 +15,7 @@ from stancewatch.holders import (
     with_coordinated_subject,
 )
 from stancewatch.issues import IssueMention
+from stancewatch.objects import plan_content
 from stancewatch.units import Found, Unit, polarised
 
 # "Mediators were expected to meet": the reporter's expectation, not anyone's stated position.
@@ -33,6 +34,8 @@ _CONTRAST = re.compile(r",\s*(?:and\s+)?not\s+(?:a|an|the|more)?\s*$", re.IGNORE
 
 def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
     """A stance stated without a stance verb: "will withdraw", "must end", "total victory"."""
+    if plan_content(text, obj.start):
+        return []
     goals = goal_stances(text, obj, unit)
     if goals:
         return goals

@@ -184,6 +184,20 @@ def subject_issue(text: str, cue_start: int, issues: list[IssueMention]) -> list
     return before[:1]  # the subject's head comes first: "a price deal that diluted the duties"
 
 
+# "a truce during which forces would withdraw", "During that phase, the parties would
+# negotiate": what a plan provides for, not anyone's stance.
+_PLAN_CONTENT = re.compile(
+    r"\b(?:during|under|in|by) which\b[^,;:]*$|^(?:During|In|Under) (?:that|this|the \w+|"
+    r"the) (?:stage|phase|period|plan|deal|agreement|framework|proposal)\b[^;:]*\bwould\b[^;:]*$"
+)
+
+
+def plan_content(text: str, start: int) -> bool:
+    """Whether a position sits in what a plan provides for ("a truce during which forces
+    would withdraw", "During that stage, both sides would negotiate")."""
+    return _PLAN_CONTENT.search(text[:start]) is not None
+
+
 def hypothetical(text: str, start: int) -> bool:
     """Whether a cue sits in an if-clause or a reported rumour ("reports that X accepted")."""
     if _FRONTED_WHEN.match(text[:start]):

@@ -31,6 +31,7 @@ from stancewatch.objects import (
     anaphoric_subject,
     find_objects,
     hypothetical,
+    plan_content,
     removal,
     subject_issue,
 )
@@ -206,7 +207,9 @@ class Reader:
     ) -> tuple[list[Found], list[IssueMention]]:
         text = unit.text
         issues = unit.issues
-        if not issues and not ANAPHORIC_OBJECT.search(text):
+        if not issues and not (
+            ANAPHORIC_OBJECT.search(text) or (last_issues and cues.GET_IT_DONE.search(text))
+        ):
             return [], []
         # Cue phrases may hold a pronoun ("raised its demands") but not a name or an issue.
         names = [(m.start, m.end) for m in unit.mentions if m.pronoun is None]
@@ -230,7 +233,11 @@ class Reader:
         governors = {id(g) for g in governor.values()}
         previous_holders: list[Mention] = []
         for i, cue in enumerate(found_cues):
-            if id(cue) in governors or hypothetical(text, cue.start):
+            if (
+                id(cue) in governors
+                or hypothetical(text, cue.start)
+                or plan_content(text, cue.start)
+            ):
                 continue
             if (
                 stance.permission(text, cue.start)
@@ -293,6 +300,8 @@ class Reader:
             if not objects:
                 continue
             hedge = stance.hedged(text, anchor.start, cue.end)
+            if cue.text.lower() == "without":
+                negation, hedge = None, False  # "there would be no deal without X": X demanded
             condition = stance.condition_after(text, objects[-1].end)
             partial = stance.partial_scope(text, objects[0].start, objects[-1].end)
             label, score = stance.resolve(
