@@ -166,7 +166,9 @@ class TermScanner:
         ends = [0] * len(self.matchers)
         known = self._by_key
         for start, key in _lookup_keys(text):
-            entries = known[key] if key in known else self._entries(key)
+            entries = known.get(key)
+            if entries is None:
+                entries = self._entries(key)
             for index, pattern, order in entries:
                 if start < ends[index]:
                     continue
@@ -269,10 +271,19 @@ def _split_top(pattern: str) -> list[str]:
     return parts
 
 
+#: Lookarounds without nested groups at the start of an alternative: "(?<!be )", "(?!not)".
+_LEADING_LOOKAROUND = re.compile(r"(?:\(\?<?[=!][^()]*\))+")
+
+
 def literal_prefixes(pattern: str) -> set[str]:
     """Lower-case literal beginnings of every alternative of a regex ("" when one is unknown)."""
     out: set[str] = set()
     for alternative in _split_top(pattern):
+        lookaround = _LEADING_LOOKAROUND.match(alternative)
+        if lookaround:
+            # A lookaround consumes nothing: the word starts with what follows it. Without
+            # this, "(?<!be )determined to" made its cue be tried at every word.
+            alternative = alternative[lookaround.end() :]
         group = re.match(r"\((?:\?:|\?P<\w+>|\?-?[aiLmsux]+:)?", alternative)
         if group and group.end() > 0:
             body_start = group.end()
