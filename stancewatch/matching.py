@@ -147,6 +147,8 @@ class TermScanner:
     def __init__(self, matchers: Sequence[TermMatcher | None]) -> None:
         self.matchers = list(matchers)
         self._by_key: dict[str, list[tuple[int, re.Pattern[str], tuple[int, ...]]]] = {}
+        # Keys known to start no term of any matcher: most words, dropped before the main loop.
+        self._idle: set[str] = set()
 
     def _entries(self, key: str) -> list[tuple[int, re.Pattern[str], tuple[int, ...]]]:
         entries = []
@@ -158,6 +160,8 @@ class TermScanner:
                 entries.append((index, entry[0], entry[1]))
         if len(self._by_key) < 100_000:
             self._by_key[key] = entries
+            if not entries:
+                self._idle.add(key)
         return entries
 
     def scan(self, text: str) -> list[list[Hit]]:
@@ -165,7 +169,9 @@ class TermScanner:
         hits: list[list[Hit]] = [[] for _ in self.matchers]
         ends = [0] * len(self.matchers)
         known = self._by_key
-        for start, key in _lookup_keys(text):
+        idle = self._idle
+        # A set test in a comprehension is far cheaper than a loop step for each idle word.
+        for start, key in [token for token in _lookup_keys(text) if token[1] not in idle]:
             entries = known.get(key)
             if entries is None:
                 entries = self._entries(key)
@@ -338,6 +344,7 @@ class PrefixedRegex:
                 self.prefixes.setdefault(prefix, []).append(index)
         self.lengths = sorted({len(p) for p in self.prefixes})
         self._by_key: dict[str, re.Pattern[str] | None] = {}
+        self._idle: set[str] = set()  # keys no part can start with, skipped before the loop
 
     def _pattern_for(self, key: str) -> re.Pattern[str] | None:
         indices = set(self.always)
@@ -353,15 +360,21 @@ class PrefixedRegex:
             pattern = re.compile(f"(?:{body}){self.tail}", self.flags)
         if len(self._by_key) < 100_000:
             self._by_key[key] = pattern
+            if pattern is None:
+                self._idle.add(key)
         return pattern
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """Non-overlapping matches at word starts, left to right."""
         end = 0
         known = self._by_key
-        for start, key in _tokens(text):
+        idle = self._idle
+        # Most words start no part: drop them with a set test before the slower loop.
+        for start, key in [token for token in _tokens(text) if token[1] not in idle]:
+            if start < end:
+                continue
             pattern = known[key] if key in known else self._pattern_for(key)
-            if pattern is None or start < end:
+            if pattern is None:
                 continue
             match = pattern.match(text, start)
             if match is not None:
