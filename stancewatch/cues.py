@@ -72,13 +72,23 @@ _CUES: list[tuple[str, str]] = [
     (RETREAT, r"stop(?:s|ped|ping)? (?:pushing|pressing|insisting|demanding|calling|seeking)"),
     (REJECT, r"rul(?:e|es|ed|ing) out|turn(?:s|ed|ing)? down|s(?:ay|aid|ays) no to"),
     (REJECT, r"balk(?:s|ed|ing)? at|object(?:s|ed|ing)? to|opposed to|opposition to"),
-    (REJECT, r"non-?starter|out of the question|off the table|unacceptable|delusional"),
+    (
+        REJECT,
+        r"non-?starter|out of the question|off the table|unacceptable|delusional|unrealistic|"
+        r"unworkable",
+    ),
     (REJECT, r"not a basis for|a dead end|dead on arrival|a recipe for"),
     (REJECT, r"f(?:all|alls|ell|allen|alling) (?:far |well )?short of"),
     (
         DEMAND,
         r"(?:must|should|has to|have to|needs to|need to) be (?:respected|implemented|"
         r"honou?red|upheld|observed|preserved|maintained|completed|signed)",
+    ),
+    # "both sides are obliged to respect it": what binds the parties is demanded.
+    (
+        DEMAND,
+        r"(?:obliged|obligated|bound|required) to (?:respect|honou?r|abide by|uphold|implement|"
+        r"observe|comply with|adhere to)",
     ),
     (
         DEMAND,
@@ -148,6 +158,12 @@ _CUES: list[tuple[str, str]] = [
     # "hoped a truce could be in place", "hopes that the agreement will hold"
     (ACCEPT, r"hop(?:e|es|ed|ing)(?: that)?(?= (?:a|an|the)\b)"),
     (ACCEPT, r"stick(?:s|ing)? (?:to|with)|stuck (?:to|with)|st(?:and|ands|ood|anding) by"),
+    # "will not bow to Hamas's demands": giving in to what the other side asks accepts it.
+    (
+        ACCEPT,
+        r"(?:bow(?:s|ed|ing)?|cave(?:s|d)?(?: in)?|caving(?: in)?|g(?:ive|ave|iven|ives|iving) in|"
+        r"yield(?:s|ed|ing)?|capitulat(?:e|es|ed|ing)|succumb(?:s|ed|ing)?) to",
+    ),
     (DEMAND, r"call(?:s|ed|ing)? for|push(?:es|ed|ing)? for|press(?:es|ed|ing)? for"),
     (DEMAND, r"insist(?:s|ed|ing|ence)?(?: on| that)?|hold(?:s|ing)? out for|held out for"),
     (DEMAND, r"condition(?:s|ed|ing)? (?:on|upon)|conditional on|precondition(?:s)?"),
@@ -247,7 +263,8 @@ _POSSESSIVE_BEFORE = re.compile(
 #: Cues that follow what they judge ("the offer was unacceptable", "the proposal remained on
 #: the table"): their object is the issue named before them.
 POSTNOMINAL = re.compile(
-    r"non-?starter|out of the question|off the table|unacceptable|delusional|not a basis for|"
+    r"non-?starter|out of the question|off the table|unacceptable|delusional|unrealistic|"
+    r"unworkable|not a basis for|"
     r"a dead end|dead on arrival|on the table$|short of$|be \w+$|^positively$|^favou?rably$|"
     r"^constructively$|"
     r"stands$|stood$|indispensable$|essential$|justified$|acceptable$|step forward$|positive step$|"

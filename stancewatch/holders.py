@@ -28,7 +28,7 @@ _POSITION_NOUN_HEAD = re.compile(
 # A relative clause whose antecedent is some other noun sits between a mention and the cue.
 # "adding that", "insisted that", "said that": a complement clause, not a relative one.
 _RELATIVE_BEFORE = re.compile(
-    r"[a-z](?<!ing)(?<!ed)(?<!said)(?<!says)(?<!told)\s+(?:that|who|which|whose)\s+"
+    r"[a-z](?<!ing)(?<!ed)(?<!said)(?<!says)(?<!told)(?<!\band)\s+(?:that|who|which|whose)\s+"
     r"(?:[\w'’-]+\s+){0,3}$",
     re.IGNORECASE,
 )
@@ -56,6 +56,15 @@ _COORDINATED_REPORT = re.compile(
 _VOICE_PASSIVE = re.compile(r"(?:\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?)$", re.I)
 
 AGENT_TERM = re.compile(rf"(?:{AGENT_NOUNS})$", re.IGNORECASE)
+
+# "called the proposal unrealistic", "described the offer as a non-starter": a judging verb
+# whose object comes between it and the judgment.
+_JUDGING_LITERALS = re.compile(r"call|descri|brand|term|deem|label", re.IGNORECASE)
+_JUDGING_VERB = re.compile(
+    r"\b(call(?:s|ed)|described|describes|branded|brands|termed|terms|deemed|deems|"
+    r"labell?ed|labels)\s+(?:[\w'’.-]+\s+){1,5}(?:as\s+)?(?:a\s+)?[\"“]?$",
+    re.IGNORECASE,
+)
 
 _POSSESSOR_GAP = re.compile(r"^(?:['’]s?)?\s+(?:[\w-]+\s+){0,2}$")
 
@@ -183,16 +192,22 @@ def attached(text: str, obj: IssueMention, mentions: Sequence[Mention]) -> list[
     return []
 
 
-def judge(text: str, cue: cues.Cue, unit: Unit) -> Mention | None:
+def judge(text: str, cue: cues.Cue, unit: Unit) -> list[Mention]:
     """Who passes a post-nominal judgment ("X fell short of Israel's requirements", "the offer
-    is unacceptable", the ministry said): the one whose standard it is, else the speaker."""
+    is unacceptable", the ministry said, "the office called the proposal unrealistic")."""
     after = [m for m in unit.mentions if m.actor and cue.end <= m.start <= cue.end + 20]
     if cue.text.lower().endswith("short of") and after:
-        return after[0]
+        return after[:1]
+    head = text[max(0, cue.start - 90) : cue.start]
+    verb = _JUDGING_VERB.search(head) if _JUDGING_LITERALS.search(head) else None
+    if verb is not None:
+        # "called the Hamas proposal unrealistic": the subject of "called" judges.
+        at = cue.start - len(head) + verb.start()
+        return find_holders(text, at, at + len(verb.group(1)), None, unit)
     frame = frame_at(unit.frames, cue.start)
     if frame is not None and frame.source is not None:
-        return frame.source
-    return unit.speaker
+        return [frame.source]
+    return [unit.speaker] if unit.speaker is not None else []
 
 
 def possessor(text: str, start: int, mentions: Sequence[Mention]) -> Mention | None:

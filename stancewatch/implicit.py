@@ -39,6 +39,9 @@ def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
     goals = goal_stances(text, obj, unit)
     if goals:
         return goals
+    own = own_proposal(text, obj, unit)
+    if own:
+        return own
     modal = stance.modal_before(text, obj.start)
     negation = stance.negation_before(text, obj.start, window=14)
     if modal is None and not obj.laden:
@@ -96,6 +99,46 @@ def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
     return [
         Found(h, obj, label, score, obj.start, None, hedge, condition, h.resolved) for h in holders
     ]
+
+
+# "waiting for Israel's response to its latest proposal": a possessive pronoun, then the noun.
+_OWN_PROPOSAL = re.compile(
+    r"\b(?:its|their|our)\s+(?:(?:own|latest|new|revised|original|updated|amended|recent)\s+)?$",
+    re.IGNORECASE,
+)
+_PROPOSAL_NOUNS = frozenset(
+    {
+        "proposal",
+        "proposals",
+        "offer",
+        "plan",
+        "counterproposal",
+        "counter-proposal",
+        "counteroffer",
+        "counter-offer",
+        "initiative",
+        "blueprint",
+        "roadmap",
+    }
+)
+
+
+def own_proposal(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
+    """A proposal that the sentence's subject calls its own ("Hamas said it was waiting for a
+    reply to its proposal"): the subject proposes it."""
+    if not obj.carrier or obj.text.lower().split()[-1] not in _PROPOSAL_NOUNS:
+        return []
+    head = text[max(0, obj.start - 40) : obj.start]
+    if _OWN_PROPOSAL.search(head) is None:
+        return []
+    pronoun = next((m for m in reversed(unit.mentions) if m.end <= obj.start), None)
+    if pronoun is None or pronoun.pronoun is None or not pronoun.possessive:
+        return []
+    subject = next((m for m in unit.mentions if m.subject and m.pronoun is None), None)
+    if subject is None or subject.actor is None or subject.actor != pronoun.actor:
+        return []  # only the subject's own: "its" must refer to the sentence's subject
+    label, score = polarised("propose", 1.0, obj.polarity)
+    return [Found(subject, obj, label, score, obj.start, None, False, None, pronoun.resolved)]
 
 
 def narrated(text: str, obj: IssueMention, unit: Unit) -> bool:

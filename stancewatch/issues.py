@@ -78,6 +78,10 @@ class IssueFinder:
                 entries[term] = (issue.id, 1, True)
             for term in issue.oppose:
                 entries[term] = (issue.id, -1, True)
+        # The issue a bare "proposal" or "deal" names: the package under negotiation.
+        self.package = next(
+            (entries[t][0] for t in ("proposal", "deal", "agreement") if t in entries), None
+        )
         self.order = ordered_terms(entries)
         self.entries = [entries[t] for t in self.order]
         self.matcher = term_matcher(self.order, names)

@@ -37,6 +37,10 @@ ANAPHORIC_OBJECT = re.compile(
     re.IGNORECASE,
 )
 
+# Anaphors that name a package of terms themselves: when the watchlist lists them as an issue
+# term, they stand for that issue rather than for whatever was named before.
+_PACKAGE_ANAPHORS = frozenset({"terms", "plan", "text", "document", "initiative"})
+
 _CONTENT = re.compile(
     r"^[^;.]{0,60}?(?:\b(?:which|that)\s+(?:would\s+)?(?:include[sd]?|call(?:s|ed)? for|"
     r"see|saw|provide[sd]? for|envisage[sd]?|stipulate[sd]?|involve[sd]?)|\bincluding|"
@@ -124,10 +128,14 @@ def find_objects(
 
     With content=True (proposing, demanding) the contents of the object count too.
     """
-    if ANAPHORIC_OBJECT.match(text[start:]):
+    anaphor = ANAPHORIC_OBJECT.match(text[start:])
+    if anaphor:
         earlier = [i for i in issues if i.end <= start and not i.laden]
         if earlier:
             return [earlier[-1]], True
+        own = [i for i in issues if start <= i.start < start + anaphor.end() <= i.end]
+        if own and anaphor.group(0).split()[-1].lower() in _PACKAGE_ANAPHORS:
+            return own[:1], False  # "stick to the terms", when the watchlist names them
         if last_issues:
             return [last_issues[0]], True
     if PASSIVE_BY.match(text[start:]):
@@ -221,3 +229,35 @@ def negated_content(text: str, issues: list[IssueMention], first: int) -> IssueM
     if not _NEGATED_RELATIVE.match(text[mention.end : following.start]):
         return None
     return replace(following, polarity=-following.polarity)
+
+
+# "bow to Hamas's demands", "cave in to their conditions": the other side's asks, as a package.
+_ASKS = frozenset({"demands", "conditions", "terms"})
+_GIVE_IN = re.compile(r"^(?:bow|cav|giv\w* in|gave in|yield|capitulat|succumb)[\w ]* to$", re.I)
+#: A cheap pre-check for sentences that may give in to someone's demands.
+GIVE_IN_LITERAL = re.compile(r"\b(?:bow|cav|giv|gave|yield|capitulat|succumb)\w* (?:in )?to ")
+
+
+def asks_as_package(governor: str, cue: str, end: int, package: str | None) -> list[IssueMention]:
+    """The package under negotiation, when giving in to someone's demands is at stake."""
+    if package is None or cue.lower() not in _ASKS or not _GIVE_IN.match(governor):
+        return []
+    return [IssueMention(end - len(cue), end, package, 1, False, True, cue)]
+
+
+# "wanted the dispute settled through a price agreement": the means wanted is the object.
+_SETTLED_THROUGH = re.compile(
+    r"\b(?:settled|resolved|solved|ended)\s+(?:only\s+)?(?:through|by|via|with)\s+", re.I
+)
+
+
+def means_object(text: str, start: int, issues: list[IssueMention]) -> list[IssueMention]:
+    """The issue named as the means of a settlement the cue asks for ("wants the dispute
+    resolved through talks"), when the cue found no object of its own."""
+    if "ed " not in text:
+        return []
+    stop = re.compile(r"[;:.]|,\s").search(text, start)
+    m = _SETTLED_THROUGH.search(text, start, stop.start() if stop else len(text))
+    if m is None:
+        return []
+    return [i for i in issues if 0 <= i.start - m.end() <= 20][:1]

@@ -26,11 +26,14 @@ from stancewatch.mentions import Mention, MentionFinder
 from stancewatch.models import Statement, Watchlist
 from stancewatch.objects import (
     ANAPHORIC_OBJECT,
+    GIVE_IN_LITERAL,
     INNER_NEGATION,
     anaphor_removed,
     anaphoric_subject,
+    asks_as_package,
     find_objects,
     hypothetical,
+    means_object,
     plan_content,
     removal,
     subject_issue,
@@ -208,7 +211,9 @@ class Reader:
         text = unit.text
         issues = unit.issues
         if not issues and not (
-            ANAPHORIC_OBJECT.search(text) or (last_issues and cues.GET_IT_DONE.search(text))
+            ANAPHORIC_OBJECT.search(text)
+            or (last_issues and cues.GET_IT_DONE.search(text))
+            or (self.issues.package and GIVE_IN_LITERAL.search(text))
         ):
             return [], []
         # Cue phrases may hold a pronoun ("raised its demands") but not a name or an issue.
@@ -269,12 +274,16 @@ class Reader:
                 objects, resolved = find_objects(
                     text, cue.end, next_start, issues, last_issues, content
                 )
+            if not objects and cls in (cues.DEMAND, cues.ACCEPT):
+                objects = means_object(text, cue.end, issues)
+            if not objects and gov is not None:
+                objects = asks_as_package(gov.text, cue.text, cue.end, self.issues.package)
+                if objects:
+                    cls = gov.cls  # giving in to the demands accepts them
             owner = possessor(text, anchor.start, unit.mentions)
-            judged_by = judge(text, cue, unit) if cues.POSTNOMINAL.search(cue.text) else None
-            if judged_by is not None:
-                holders = [
-                    judged_by
-                ]  # "the offer was unacceptable", the office said: the speaker's
+            judged_by = judge(text, cue, unit) if cues.POSTNOMINAL.search(cue.text) else []
+            if judged_by:
+                holders = judged_by  # "the offer was unacceptable", the office said: the speaker's
             elif owner is not None:
                 holders = [owner]  # "its demand for", "Israel's refusal to": the owner's stance
             elif previous_holders and _VP_COORDINATION.search(text[: anchor.start]):

@@ -60,6 +60,9 @@ _CONDITION = re.compile(
     re.IGNORECASE,
 )
 
+# "would not bow to X, and that the offensive would go ahead if ...": a new complement clause.
+_NEXT_COMPLEMENT = re.compile(r",?\s+and\s+that\s", re.IGNORECASE)
+
 _BACKGROUND = re.compile(
     r"(?<![\w])(?:previously|earlier (?:this|last|in|months|weeks|years)|"
     r"(?:has|have|had) (?:long|consistently|"
@@ -133,7 +136,8 @@ def hedged(text: str, start: int, end: int) -> bool:
 def condition_after(text: str, start: int) -> tuple[str, str] | None:
     """The first condition after a position: ('only', text) for "only if"/"as long as" kinds,
     ('until', text) for "until"/"before"/"without" kinds."""
-    m = _CONDITION.search(text, start)
+    boundary = _NEXT_COMPLEMENT.search(text, start) if " that " in text else None
+    m = _CONDITION.search(text, start, boundary.start() if boundary else len(text))
     if m is None:
         return None
     kind = "only" if m.group("only") else "until"
