@@ -19,9 +19,16 @@ _UNTIL = re.compile(
 # unless the issue's own wording holds the participle ("Hamas is destroyed").
 _ACHIEVED = re.compile(
     r"^\s+(?:is|are|was|were|has been|have been|had been|gets?|got)\s+(?:\w+ly\s+)?"
-    r"(?:reached|agreed|signed|secured|achieved|done|concluded|finali[sz]ed|sealed|clinched|"
-    r"struck|implemented|completed|destroyed|defeated|eliminated|dismantled|eradicated|"
-    r"finished|crushed|returned|freed|released|over)\b",
+    r"(?:(?P<agreed>reached|agreed|signed|secured|achieved|done|concluded|finali[sz]ed|sealed|"
+    r"clinched|struck)|implemented|completed|destroyed|defeated|eliminated|dismantled|"
+    r"eradicated|finished|crushed|returned|freed|released|over)\b",
+    re.IGNORECASE,
+)
+# A coercive course ("military pressure would continue until a deal was done") kept until an
+# agreement is a means of getting terms, not a demand for the agreement itself.
+_COERCION = re.compile(
+    r"\b(?:pressure|fight\w*|war|strikes|attacks|offensive|operations?|bombing|bombardment|"
+    r"assault|siege|blockade|sanctions|tariffs|duties|military)\b",
     re.IGNORECASE,
 )
 _PARTICIPLE_IN_TERM = re.compile(
@@ -47,13 +54,16 @@ def until_goal(text: str, obj: IssueMention) -> bool:
     until = _UNTIL.search(head)
     if until is None:
         return False
-    if not (_PARTICIPLE_IN_TERM.search(obj.text) or _ACHIEVED.match(text[obj.end :])):
+    achieved = _ACHIEVED.match(text[obj.end :])
+    if not (_PARTICIPLE_IN_TERM.search(obj.text) or achieved):
         return False
     clause_start = 0
     before = head[: until.start()]
     for b in CLAUSE_BREAK.finditer(before):
         clause_start = b.end()
     course = before[clause_start:]
+    if achieved and achieved.group("agreed") and _COERCION.search(course):
+        return False
     return _COURSE.search(course) is not None and _NARRATED.search(course) is None
 
 

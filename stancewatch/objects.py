@@ -31,6 +31,21 @@ _COORDINATION = re.compile(
     re.IGNORECASE,
 )
 
+# "troops must stay on the border under any deal": a condition phrase, not a second object.
+_CONDITION_GAP = re.compile(
+    r"^\s*,?\s*(?:under|during|after|before|until|unless|if|once|when|without|despite|"
+    r"as part of|in exchange for|in return for)\b",
+    re.IGNORECASE,
+)
+
+# "insists that Israel commit to", "demanded Washington lift": the subject of a demand's
+# content clause; the cue there states the demander's wish about that subject.
+CONTENT_SUBJECT = re.compile(
+    r"^\s+(?:that\s+)?(?!(?:it|he|she|they|we|I)\s)"
+    r"(?!.*\b(?:will|would|had|has|have|was|is|were|did|not|never|and|or|to)\s)"
+    r"(?:[\w'’.-]+\s+){1,4}$",
+)
+
 ANAPHORIC_OBJECT = re.compile(
     r"^\s+(?:it|this|that|them|these|those|the (?:idea|move|request|call|demand|plan|"
     r"document|response|text|initiative|terms))(?![\w])",
@@ -160,6 +175,8 @@ def find_objects(
         if nxt.start < position:
             continue
         between = text[position : nxt.start]
+        if _CONDITION_GAP.match(between):
+            break
         if not connector and content and _CONTENT.match(between):
             # "a proposal ..., which included the release of all hostages, ...": the
             # proposer's stance covers what the proposal contains.

@@ -26,6 +26,7 @@ from stancewatch.mentions import Mention, MentionFinder
 from stancewatch.models import Statement, Watchlist
 from stancewatch.objects import (
     ANAPHORIC_OBJECT,
+    CONTENT_SUBJECT,
     GIVE_IN_LITERAL,
     INNER_NEGATION,
     anaphor_removed,
@@ -59,7 +60,10 @@ _GOVERNS = re.compile(
     r"|^\s+(?:on \w+|this week|last week|\w+ly|again)\s+$"
 )
 
-_VP_COORDINATION = re.compile(r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|then\s+|\w+ly\s+)?$", re.I)
+_VP_COORDINATION = re.compile(
+    r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|then\s+|\w+ly\s+)?(?:no longer\s+|not\s+|never\s+)?$",
+    re.I,
+)
 
 _NOMINAL_GAP = re.compile(r"^\s+(?:[\w'’-]+\s+){0,2}$")
 
@@ -225,6 +229,7 @@ class Reader:
         shifts: dict[str, str] = {}
         objects_seen: list[IssueMention] = []
         governor: dict[int, cues.Cue] = {}
+        content_clause: set[int] = set()  # cues in the content clause of a demand
         for i in range(len(found_cues) - 1):
             between = text[found_cues[i].end : found_cues[i + 1].start]
             nominal = found_cues[i + 1].text.lower() in cues.NOMINAL_CUES and _NOMINAL_GAP.match(
@@ -233,8 +238,13 @@ class Reader:
             issue_between = any(
                 found_cues[i].end <= o.start < found_cues[i + 1].start for o in issues
             )
-            if (_GOVERNS.match(between) or nominal) and not issue_between:
+            if issue_between:
+                continue
+            if _GOVERNS.match(between) or nominal:
                 governor[i + 1] = found_cues[i]
+            elif found_cues[i].cls == cues.DEMAND and CONTENT_SUBJECT.match(between):
+                governor[i + 1] = found_cues[i]
+                content_clause.add(i + 1)
         governors = {id(g) for g in governor.values()}
         previous_holders: list[Mention] = []
         for i, cue in enumerate(found_cues):
@@ -263,6 +273,8 @@ class Reader:
             while gov is not None and found_cues.index(gov) in governor:
                 gov = governor[found_cues.index(gov)]  # the outermost governor holds the stance
             cls = stance.chain(gov.cls, cue.cls) if gov else cue.cls
+            if i in content_clause and cls in cues.POSITIVE_CLASSES:
+                cls = cues.DEMAND  # "insists that Israel commit to X": the insister demands X
             anchor = gov if gov else cue
             next_start = found_cues[i + 1].start if i + 1 < len(found_cues) else len(text)
             content = cls in (cues.PROPOSE, cues.DEMAND)

@@ -84,6 +84,11 @@ _RELATIVE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PAST_PERFECT = re.compile(r"(?<![\w])had(?:\s+[\w'’-]+){0,3}\s*$", re.IGNORECASE)
+# "... after Hamas turned down the proposal": a past act named as the time of another event.
+_TEMPORAL_CLAUSE = re.compile(
+    r"(?<![\w])(?:after|since|following|when|once)\s+(?:[\w'’.-]+\s+){1,4}$", re.IGNORECASE
+)
+_PAST_CUE = re.compile(r"\w+ed\b|(?:took|gave|made|sought|threw|put|said no|struck|broke)\b")
 _NEWS = re.compile(
     r"(?<![\w])(?:for the first time|now|new|newly|latest|u-turn|reversal|reversed|shift(?:ed)?|"
     r"changed (?:course|its position|tack)|in a change|in a shift|no longer)(?![\w])",
@@ -159,6 +164,8 @@ def background(text: str, start: int, reported_speech: bool) -> bool:
     if relative is not None:
         end = relative.start()  # "rejected the offer that China had made last week": news
     if _BACKGROUND.search(text, 0, end):
+        return True
+    if _PAST_CUE.match(text, start) and _TEMPORAL_CLAUSE.search(text[max(0, start - 60) : start]):
         return True
     if reported_speech:
         return False

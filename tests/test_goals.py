@@ -41,3 +41,14 @@ def test_purpose_of_a_course_is_a_demand(reader: Reader) -> None:
         reader,
         "Netanyahu said Israel would resume fighting later to complete the destruction of Hamas.",
     )
+
+
+def test_coercion_kept_until_an_agreement_is_a_means_not_a_demand(reader: Reader) -> None:
+    found = read(
+        reader,
+        "Netanyahu said the military pressure on Hamas would go on until an agreement is reached.",
+    )
+    assert ("israel", "ceasefire_deal", "demand") not in found
+    assert ("israel", "eliminate_hamas", "demand") in read(
+        reader, "Netanyahu said the fighting would continue until Hamas was defeated."
+    )

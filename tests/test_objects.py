@@ -62,3 +62,11 @@ def test_fronted_when_clause_is_hypothetical() -> None:
     assert hypothetical(text, text.index("ready to"))
     text = "Qatar said it was ready to stop this war when asked."
     assert not hypothetical(text, text.index("ready to"))
+
+
+def test_condition_phrase_is_not_a_coordinated_object() -> None:
+    text = "Israel demanded a buffer zone under any deal."
+    issues = mentions_in(text, {"buffer zone": "zone", "deal": "deal"})
+    cue_end = text.index("demanded") + len("demanded")
+    objects, _ = find_objects(text, cue_end, len(text), issues, [], True)
+    assert [o.issue for o in objects] == ["zone"]

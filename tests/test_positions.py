@@ -212,3 +212,15 @@ def test_quote_following_the_speakers_own_quote_is_theirs() -> None:
     )
     statements = reader.read(text, title="", judge_scope=False).statements
     assert ("israel", "eliminate_hamas") in {(s.actor, s.issue) for s in statements}
+
+
+def test_cue_in_a_demands_content_clause_is_the_demanders(reader: Reader) -> None:
+    text = "Hamas insisted that Israel commit to a permanent ceasefire, an official said."
+    assert not find(reader, text, "israel", "end_of_war")
+    assert one(reader, text, "hamas", "end_of_war").stance == "demand"
+    softer = (
+        "Hamas accepted the proposal to start talks, and no longer demands that Israel commit "
+        "to a permanent ceasefire, an official said."
+    )
+    assert not find(reader, softer, "israel", "end_of_war")
+    assert one(reader, softer, "hamas", "end_of_war").stance == "retreat"

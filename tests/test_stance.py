@@ -79,3 +79,12 @@ def test_reduced_relative_time_belongs_to_the_object() -> None:
     assert not stance.background(text, text.index("stands by"), True)
     text = "Hamas accepted in July the framework."
     assert stance.background(text, text.index("accepted"), True)
+
+
+def test_past_act_in_a_temporal_clause_is_background() -> None:
+    text = "Officials said talks stalled after the group rejected the latest offer."
+    assert stance.background(text, text.index("rejected"), True)
+    news = "Officials said the group rejected the latest offer."
+    assert not stance.background(news, news.index("rejected"), True)
+    condition = "Israel will withdraw after Hamas releases the hostages."
+    assert not stance.background(condition, condition.index("releases"), False)
