@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from stancewatch.regex_words import first_words, fits, split_top
 from stancewatch.terms import PLACEHOLDER, literal, ordered_terms, term_regex
 
 # --- fast matching ------------------------------------------------------------------------------
@@ -249,34 +250,6 @@ def name_matcher(names: Iterable[str]) -> TermMatcher | None:
 # --- fast matching for hand-written regex (stance cues, reporting verbs) -----------------------
 
 
-def _split_top(pattern: str) -> list[str]:
-    """Split a regex at its top-level "|" (outside groups and character classes)."""
-    parts, depth, current, i, in_class = [], 0, "", 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            current += pattern[i : i + 2]
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(current)
-            current = ""
-            i += 1
-            continue
-        current += ch
-        i += 1
-    parts.append(current)
-    return parts
-
-
 #: Lookarounds without nested groups at the start of an alternative: "(?<!be )", "(?!not)".
 _LEADING_LOOKAROUND = re.compile(r"(?:\(\?<?[=!][^()]*\))+")
 
@@ -284,7 +257,7 @@ _LEADING_LOOKAROUND = re.compile(r"(?:\(\?<?[=!][^()]*\))+")
 def literal_prefixes(pattern: str) -> set[str]:
     """Lower-case literal beginnings of every alternative of a regex ("" when one is unknown)."""
     out: set[str] = set()
-    for alternative in _split_top(pattern):
+    for alternative in split_top(pattern):
         lookaround = _LEADING_LOOKAROUND.match(alternative)
         if lookaround:
             # A lookaround consumes nothing: the word starts with what follows it. Without
@@ -343,6 +316,11 @@ class PrefixedRegex:
             for prefix in found - {""}:
                 self.prefixes.setdefault(prefix, []).append(index)
         self.lengths = sorted({len(p) for p in self.prefixes})
+        # Finer than the prefixes: whole first words where the regex tells them (see
+        # first_words). The prefixes still pick the candidates; these only drop parts that
+        # cannot match, so "t(?:ake|ook) up" is no longer tried at "the", "to" and "that".
+        hyphen_ends = tail == r"(?![\w-])"
+        self.words = [first_words(regex, hyphen_ends) for _, regex in self.parts]
         self._by_key: dict[str, re.Pattern[str] | None] = {}
         self._idle: set[str] = set()  # keys no part can start with, skipped before the loop
 
@@ -351,6 +329,10 @@ class PrefixedRegex:
         for n in self.lengths:
             if n <= len(key):
                 indices.update(self.prefixes.get(key[:n], ()))
+        if key.isascii():
+            # Only ASCII keys: under IGNORECASE a few other letters match ASCII ones ("ſ"
+            # matches "s"), which a comparison of keys would not see.
+            indices = {i for i in indices if fits(key, self.words[i])}
         pattern = None
         if indices:
             body = "|".join(
@@ -384,4 +366,4 @@ class PrefixedRegex:
 
 def split_alternatives(regex: str) -> list[tuple[str | None, str]]:
     """The top-level alternatives of a regex as unnamed PrefixedRegex parts."""
-    return [(None, part) for part in _split_top(regex)]
+    return [(None, part) for part in split_top(regex)]
