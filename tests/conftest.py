@@ -21,7 +21,10 @@ os.environ["DO_NOT_TRACK"] = "1"
 for _name in [n for n in os.environ if n.startswith("STANCEWATCH_")]:
     del os.environ[_name]
 
-from stancewatch.settings import Settings  # noqa: E402  (after the Prefect isolation above)
+from stancewatch.models import Statement  # noqa: E402  (after the Prefect isolation above)
+from stancewatch.positions import Reader  # noqa: E402
+from stancewatch.settings import Settings  # noqa: E402
+from stancewatch.watchlist import load_watchlist  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT / "seeds"
@@ -225,3 +228,15 @@ def invoke(*args: str) -> tuple[int, str, str]:
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    """The first seed's reader, shared by the reader-rule tests."""
+    return Reader(load_watchlist(SEEDS_DIR / "watchlist.toml"))
+
+
+def find(reader: Reader, text: str, actor: str, issue: str) -> list[Statement]:
+    """Statements of one actor on one issue in a text read under a neutral title."""
+    reading = reader.read(text, title="Gaza talks")
+    return [s for s in reading.statements if s.actor == actor and s.issue == issue]

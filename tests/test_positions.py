@@ -4,23 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from stancewatch.models import Statement
 from stancewatch.positions import Reader
 from stancewatch.watchlist import load_watchlist
-
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-
-
-@pytest.fixture(scope="module")
-def reader() -> Reader:
-    return Reader(load_watchlist(SEEDS / "watchlist.toml"))
-
-
-def find(reader: Reader, text: str, actor: str, issue: str) -> list[Statement]:
-    reading = reader.read(text, title="Gaza talks")
-    return [s for s in reading.statements if s.actor == actor and s.issue == issue]
+from tests.conftest import find
 
 
 def one(reader: Reader, text: str, actor: str, issue: str) -> Statement:

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from stancewatch.cues import DEMAND, REJECT, find_cues
 from stancewatch.issues import IssueMention
-from stancewatch.models import Statement
 from stancewatch.objects import asks_as_package, find_objects, means_object
 from stancewatch.positions import Reader
 from stancewatch.stance import condition_after
-from stancewatch.watchlist import load_watchlist
-
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-
-
-@pytest.fixture(scope="module")
-def reader() -> Reader:
-    return Reader(load_watchlist(SEEDS / "watchlist.toml"))
-
-
-def find(reader: Reader, text: str, actor: str, issue: str) -> list[Statement]:
-    reading = reader.read(text, title="Gaza talks")
-    return [s for s in reading.statements if s.actor == actor and s.issue == issue]
+from tests.conftest import find
 
 
 def test_unrealistic_is_a_rejecting_judgment() -> None:
