@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from stancewatch.charset import decode_text
 from stancewatch.errors import ConfigError, ExtractError
-from stancewatch.extract import decode_body, extract_page
+from stancewatch.extract import extract_page
 from stancewatch.fetch import HttpClient
 from stancewatch.settings import Settings
 
@@ -33,7 +34,7 @@ def load_document(source: str, settings: Settings) -> tuple[str, str | None]:
     if source.startswith(("http://", "https://")):
         with HttpClient(settings) as client:
             result = client.get(source)
-        page = extract_page(decode_body(result.body, result.encoding), url=result.final_url)
+        page = extract_page(decode_text(result.body, result.encoding), url=result.final_url)
         if page is None:
             raise ExtractError("no article text found on the page", url=source)
         return page.text, page.title

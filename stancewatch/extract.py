@@ -55,11 +55,6 @@ _RETRY_BELOW_CHARS = 1000
 _PROSE_MIN_WORDS = 20
 
 
-def decode_body(body: bytes, encoding: str | None = None) -> str:
-    """Decode a page body: BOM, the declared charset, a <meta> one, UTF-8, else cp1252."""
-    return decode_text(body, encoding)
-
-
 def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment (or plain text) such as a feed summary.
 
@@ -85,7 +80,7 @@ def html_to_text(fragment: str) -> str:
 
 def extract_page(html: str | bytes, *, url: str | None = None) -> ExtractedPage | None:
     """Main text and metadata of one HTML page, or None when it has no main text."""
-    markup = decode_body(html) if isinstance(html, bytes) else html
+    markup = decode_text(html) if isinstance(html, bytes) else html
     # lxml refuses str input with an encoding declaration and trafilatura then parses
     # the page as a fragment, losing <html lang>; the declaration is meaningless in a str.
     markup = _XML_DECLARATION.sub("", markup, count=1)
@@ -156,7 +151,7 @@ def extract_article(result: FetchResult, entry: FeedEntry, *, min_text_chars: in
     refusal = _refusal(result)
     if refusal is not None:
         raise ExtractError(refusal, url=url, feed=entry.feed_id)
-    page = extract_page(decode_body(result.body, result.encoding), url=url)
+    page = extract_page(decode_text(result.body, result.encoding), url=url)
     if page is not None and len(page.text) >= min_text_chars:
         return _page_article(page, entry, url=url, status=result.status, note=None)
     if page is None:

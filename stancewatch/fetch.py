@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from stancewatch.charset import decode_text, sniff_encoding
+from stancewatch.charset import sniff_encoding
 from stancewatch.errors import (
     BlockedURLError,
     FetchError,
@@ -256,12 +256,6 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         when = when.replace(tzinfo=UTC)
     reference = now if now is not None else datetime.now(UTC)
     return max(0.0, (when - reference).total_seconds())
-
-
-def decode_body(result: FetchResult) -> str:
-    """Decode a fetched body as text without ever raising UnicodeDecodeError."""
-    declared = result.encoding or sniff_encoding(result.headers.get("content-type"), result.body)
-    return decode_text(result.body, declared)
 
 
 def _timeout(settings: Settings, remaining: float) -> httpx.Timeout:

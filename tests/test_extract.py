@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from stancewatch.charset import decode_text
 from stancewatch.errors import ExtractError
 from stancewatch.extract import (
     article_from_entry,
-    decode_body,
     extract_article,
     extract_page,
     html_to_text,
@@ -231,28 +231,28 @@ def test_page_without_main_text_is_none(html: str) -> None:
 
 
 def test_decode_uses_declared_charset() -> None:
-    assert decode_body("Zürich café".encode("iso-8859-1"), "iso-8859-1") == "Zürich café"
+    assert decode_text("Zürich café".encode("iso-8859-1"), "iso-8859-1") == "Zürich café"
 
 
 def test_decode_falls_back_to_cp1252_without_raising() -> None:
     body = "caf\u00e9 \u201cquoted\u201d".encode("cp1252") + b"\x81"
-    assert decode_body(body) == "caf\u00e9 \u201cquoted\u201d\ufffd"
+    assert decode_text(body) == "caf\u00e9 \u201cquoted\u201d\ufffd"
 
 
 def test_decode_ignores_unknown_charset_name_and_strips_bom() -> None:
-    assert decode_body("naïve".encode(), "x-no-such-charset") == "naïve"
-    assert decode_body(b"\xef\xbb\xbf<p>x</p>", "cp1252") == "<p>x</p>"
+    assert decode_text("naïve".encode(), "x-no-such-charset") == "naïve"
+    assert decode_text(b"\xef\xbb\xbf<p>x</p>", "cp1252") == "<p>x</p>"
 
 
 def test_latin1_labels_are_read_as_windows_1252_like_browsers_do() -> None:
     body = "\u201cNo deal,\u201d he said \u2014 caf\u00e9".encode("cp1252")
-    assert decode_body(body, "iso8859-1") == "\u201cNo deal,\u201d he said \u2014 caf\u00e9"
-    assert decode_body(body, "ascii") == "\u201cNo deal,\u201d he said \u2014 caf\u00e9"
+    assert decode_text(body, "iso8859-1") == "\u201cNo deal,\u201d he said \u2014 caf\u00e9"
+    assert decode_text(body, "ascii") == "\u201cNo deal,\u201d he said \u2014 caf\u00e9"
 
 
 def test_a_wrong_utf8_declaration_does_not_turn_quotes_into_replacement_marks() -> None:
     body = "\u201cCaf\u00e9\u201d".encode("cp1252")
-    assert decode_body(body, "utf-8") == "\u201cCaf\u00e9\u201d"
+    assert decode_text(body, "utf-8") == "\u201cCaf\u00e9\u201d"
 
 
 def test_page_bytes_without_a_header_charset_use_the_meta_charset() -> None:

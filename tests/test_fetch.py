@@ -13,6 +13,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from stancewatch.charset import decode_text, sniff_encoding
 from stancewatch.errors import (
     BlockedURLError,
     FetchError,
@@ -25,9 +26,7 @@ from stancewatch.fetch import (
     FEED_ACCEPT,
     HTML_ACCEPT,
     HttpClient,
-    decode_body,
     parse_retry_after,
-    sniff_encoding,
 )
 from stancewatch.models import FetchResult
 from stancewatch.settings import Settings
@@ -185,7 +184,7 @@ def test_charset_from_content_type_header(
     result = make_client().get(httpserver.url_for("/latin"))
     assert result.encoding == "iso8859-1"
     # Like browsers, latin-1 labels are read as windows-1252, so curly quotes survive.
-    assert decode_body(result) == "Caf\u00e9 \u2019talks\u2019"
+    assert decode_text(result.body, result.encoding) == "Caf\u00e9 \u2019talks\u2019"
 
 
 def test_charset_from_meta_tag(
@@ -197,7 +196,7 @@ def test_charset_from_meta_tag(
     )
     result = make_client().get(httpserver.url_for("/ru"))
     assert result.encoding == "cp1251"
-    assert "Переговоры" in decode_body(result)
+    assert "Переговоры" in decode_text(result.body, result.encoding)
 
 
 def test_charset_from_http_equiv_meta_and_xml_declaration() -> None:
@@ -216,7 +215,7 @@ def test_charset_from_http_equiv_meta_and_xml_declaration() -> None:
         encoding=sniff_encoding("application/xml", greek.encode("iso8859-7")),
     )
     assert result.encoding == "iso8859-7"
-    assert "Ειρήνη" in decode_body(result)
+    assert "Ειρήνη" in decode_text(result.body, result.encoding)
 
 
 def test_header_charset_wins_over_meta_and_unknown_labels_are_ignored() -> None:
@@ -241,14 +240,15 @@ def test_undecodable_bytes_decode_without_exception(
     httpserver.expect_request("/liar").respond_with_data(
         b"\x93Caf\xe9\x94 \x81\x8d", content_type="text/html; charset=utf-8"
     )
-    text = decode_body(make_client().get(httpserver.url_for("/liar")))
+    result = make_client().get(httpserver.url_for("/liar"))
+    text = decode_text(result.body, result.encoding)
     assert text.startswith("\u201cCaf\u00e9\u201d")
 
 
 def test_mostly_utf8_with_one_bad_byte_stays_utf8() -> None:
     body = "Négociations à Doha — cessez-le-feu".encode() + b"\xff"
     result = FetchResult(url="u", final_url="u", status=200, headers={}, body=body)
-    text = decode_body(result)
+    text = decode_text(result.body, result.encoding)
     assert text.startswith("Négociations à Doha — cessez-le-feu")
     assert text.endswith("\ufffd")
 
