@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
@@ -21,8 +22,25 @@ from stancewatch.cli_output import (
     read_db,
 )
 from stancewatch.errors import ConfigError
+from stancewatch.models import FeedConfig
 
 queries_app = typer.Typer(cls=GuardedGroup)
+
+
+def feed_row(feed: FeedConfig, state: Mapping[str, Any]) -> dict[str, Any]:
+    """A configured feed beside its stored health (empty state: never polled)."""
+    return {
+        "id": feed.id,
+        "enabled": feed.enabled,
+        "last_polled_at": state.get("last_polled_at"),
+        "last_status": state.get("last_status"),
+        "consecutive_failures": state.get("consecutive_failures", 0),
+        "articles": state.get("articles", 0),
+        "pending": state.get("entries_pending", 0),
+        "last_error": state.get("last_error"),
+        "last_warning": state.get("last_warning"),
+        "url": feed.url,
+    }
 
 
 @queries_app.command("feeds")
@@ -38,21 +56,7 @@ def feeds_command(
     if settings.db_path.exists():
         with read_db(settings) as con:
             state = {row["id"]: row for row in store.list_feeds(con)}
-    rows = [
-        {
-            "id": f.id,
-            "enabled": f.enabled,
-            "last_polled_at": state.get(f.id, {}).get("last_polled_at"),
-            "last_status": state.get(f.id, {}).get("last_status"),
-            "consecutive_failures": state.get(f.id, {}).get("consecutive_failures", 0),
-            "articles": state.get(f.id, {}).get("articles", 0),
-            "pending": state.get(f.id, {}).get("entries_pending", 0),
-            "last_error": state.get(f.id, {}).get("last_error"),
-            "last_warning": state.get(f.id, {}).get("last_warning"),
-            "url": f.url,
-        }
-        for f in configured
-    ]
+    rows = [feed_row(f, state.get(f.id, {})) for f in configured]
     print_rows(rows, list(rows[0].keys()) if rows else ["id"], fmt, empty="no feeds configured")
 
 
