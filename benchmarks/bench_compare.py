@@ -13,7 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
-from stancewatch.engine import Engine
+from stancewatch.positions import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_WORDS = 800

@@ -1,4 +1,4 @@
-"""Score stancewatch.extract.extract_page on the 181-page article extraction benchmark.
+"""Score stancewatch.ingest.extract.extract_page on the 181-page article extraction benchmark.
 
 Usage: .venv/bin/python benchmarks/extraction_quality.py [--limit N] [--worst K]
 
@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from stancewatch.extract import extract_page
+from stancewatch.ingest import extract_page
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "extraction-benchmark"
 _WORD = re.compile(r"\w+")

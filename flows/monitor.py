@@ -12,9 +12,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
 from stancewatch import pipeline
-from stancewatch.engine import Engine
-from stancewatch.fetch import HttpClient
+from stancewatch.ingest import HttpClient
 from stancewatch.models import Article, FeedConfig, FeedState, ItemFailure, RunSummary
+from stancewatch.positions import Engine
 from stancewatch.report import change_to_dict, summary_lines, summary_markdown
 from stancewatch.settings import Settings
 

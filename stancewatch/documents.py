@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from stancewatch.charset import decode_text
 from stancewatch.errors import ConfigError, ExtractError
-from stancewatch.extract import extract_page
-from stancewatch.fetch import HttpClient
+from stancewatch.ingest import HttpClient, decode_text, extract_page
 from stancewatch.settings import Settings
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")

@@ -12,7 +12,6 @@ from typing import Literal
 import duckdb
 
 from stancewatch import store
-from stancewatch.engine import Engine
 from stancewatch.errors import (
     ExtractError,
     FetchTimeoutError,
@@ -20,9 +19,15 @@ from stancewatch.errors import (
     ItemError,
     NetworkError,
 )
-from stancewatch.extract import article_from_entry, extract_article
-from stancewatch.feeds import load_feed_list, parse_feed, unique_entries
-from stancewatch.fetch import FEED_ACCEPT, HttpClient
+from stancewatch.ingest import (
+    FEED_ACCEPT,
+    HttpClient,
+    article_from_entry,
+    extract_article,
+    load_feed_list,
+    parse_feed,
+    unique_entries,
+)
 from stancewatch.models import (
     Article,
     Comparison,
@@ -34,6 +39,7 @@ from stancewatch.models import (
     ParsedFeed,
     RunSummary,
 )
+from stancewatch.positions import Engine
 from stancewatch.settings import Settings
 
 #: Called as progress(stage, done, total) while a stage works through its items.

@@ -22,9 +22,8 @@ for _name in [n for n in os.environ if n.startswith("STANCEWATCH_")]:
     del os.environ[_name]
 
 from stancewatch.models import Statement  # noqa: E402  (after the Prefect isolation above)
-from stancewatch.positions import Reader  # noqa: E402
+from stancewatch.positions import Reader, load_watchlist  # noqa: E402
 from stancewatch.settings import Settings  # noqa: E402
-from stancewatch.watchlist import load_watchlist  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT / "seeds"
@@ -222,7 +221,7 @@ def invoke(*args: str) -> tuple[int, str, str]:
     """Run the CLI in-process; returns (exit code, stdout, stderr). Unexpected errors raise."""
     from typer.testing import CliRunner
 
-    from stancewatch.cli import app
+    from stancewatch.cli.app import app
 
     result = CliRunner().invoke(app, list(args))
     if result.exception and not isinstance(result.exception, SystemExit):

@@ -1,0 +1,138 @@
+"""CLI commands around the position engine: baseline, compare, rescore and eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stancewatch import documents, pipeline, report
+from stancewatch.cli.output import (
+    DbOpt,
+    Format,
+    FormatOpt,
+    GuardedGroup,
+    SeedsOpt,
+    load_settings,
+    out,
+    print_rows,
+)
+from stancewatch.settings import PROJECT_ROOT
+
+engine_app = typer.Typer(cls=GuardedGroup)
+
+
+@engine_app.command()
+def baseline(seeds: SeedsOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """Show the baseline positions read from the seed documents, for review."""
+    from stancewatch.positions import Engine
+
+    settings = load_settings(seeds)
+    engine = Engine.from_seeds(settings.seeds_dir)
+    rows = [
+        {
+            "id": p.id,
+            "actor": p.actor,
+            "issue": p.issue,
+            "stance": p.stance,
+            "attribution": p.attribution,
+            "pinned": p.pinned,
+            "seed_file": p.seed_file,
+            "text": p.text,
+        }
+        for p in engine.baseline_report()
+    ]
+    print_rows(
+        rows,
+        ["actor", "issue", "stance", "attribution", "pinned", "text"],
+        fmt,
+        title=f"baseline {engine.baseline_version}",
+        empty="the seed documents state no position of a watchlisted actor",
+    )
+
+
+@engine_app.command()
+def compare(
+    sources: Annotated[list[str], typer.Argument(help="Files (.txt, .html) or http(s) URLs.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON (JSON Lines for several).")] = False,
+    seeds: SeedsOpt = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list reaffirmations in the table.")
+    ] = False,
+) -> None:
+    """Compare articles with the baseline and show what changed."""
+    from stancewatch.positions import Engine
+
+    settings = load_settings(seeds)
+    engine = Engine.from_seeds(settings.seeds_dir)
+    inputs = documents.expand_sources(sources)
+    for source in inputs:
+        text, title = documents.load_document(source, settings)
+        comparison = engine.compare_text(text, title)
+        if as_json:
+            payload = report.comparison_to_dict(
+                comparison, source=source if len(inputs) > 1 else None
+            )
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+            continue
+        verdict = "related" if comparison.related else "not related"
+        out.print(f"[bold]{source}[/]: {verdict} (relatedness {comparison.relatedness:.2f})")
+        rows = [
+            report.change_to_dict(c)
+            for c in comparison.changes
+            if show_all or c.kind != "reaffirmed"
+        ]
+        for row in rows:
+            row["baseline"] = row["baseline"]["stance"] if row["baseline"] else ""
+        print_rows(
+            rows,
+            [
+                "actor",
+                "issue",
+                "kind",
+                "baseline",
+                "stance",
+                "confidence",
+                "attribution",
+                "evidence",
+            ],
+            Format.table,
+            empty="  no position changes",
+        )
+
+
+@engine_app.command()
+def rescore(
+    seeds: SeedsOpt = None,
+    db: DbOpt = None,
+    replace_old: Annotated[
+        bool, typer.Option("--replace", help="Delete results of older baseline versions.")
+    ] = False,
+) -> None:
+    """Recompute statements and changes of stored articles after seeds or watchlist change."""
+    settings = load_settings(seeds, db=db)
+    version, n_statements, n_changes = pipeline.rescore(settings, replace_old=replace_old)
+    out.print(
+        f"baseline {version}: {n_statements} statements and {n_changes} changes stored"
+        + (" (older versions removed)" if replace_old else " (older versions kept)")
+    )
+
+
+@engine_app.command("eval")
+def eval_command(
+    dirs: Annotated[list[Path], typer.Argument(help="Labeled sets, e.g. eval/ceasefire.")],
+    floors: Annotated[Path, typer.Option(help="Pinned quality floors.")] = PROJECT_ROOT
+    / "eval"
+    / "floors.toml",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every error.")] = False,
+) -> None:
+    """Score the engine on labeled sets; exit non-zero below the pinned floors."""
+    from stancewatch.evaluation import run_eval
+
+    text, passed = run_eval(list(dirs), floors, verbose)
+    out.print(text, markup=False)
+    if not passed:
+        raise typer.Exit(1)

@@ -1,0 +1,30 @@
+"""Positions: read who states what on which issue, build the baseline, grade changes against it.
+
+Pure: text and seed files in, records out; no network or database. Other stages use only the
+names below (the engine is the usual entry point); the reader's helper modules are private.
+"""
+
+from stancewatch.positions.compare import baseline_version, build_baseline, compare
+from stancewatch.positions.engine import ENGINE_VERSION, Engine
+from stancewatch.positions.reader import Reader
+from stancewatch.positions.watchlist import (
+    OVERRIDES_FILE,
+    WATCHLIST_FILE,
+    load_overrides,
+    load_seed_documents,
+    load_watchlist,
+)
+
+__all__ = [
+    "ENGINE_VERSION",
+    "OVERRIDES_FILE",
+    "WATCHLIST_FILE",
+    "Engine",
+    "Reader",
+    "baseline_version",
+    "build_baseline",
+    "compare",
+    "load_overrides",
+    "load_seed_documents",
+    "load_watchlist",
+]

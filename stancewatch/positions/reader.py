@@ -1,0 +1,399 @@
+"""Read stated positions from text: who states what on which issue, which way, how we know."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from stancewatch.models import Statement, Watchlist
+from stancewatch.positions import cues, stance
+from stancewatch.positions.attribution import (
+    Discourse,
+    find_frames,
+    frame_at,
+    quote_depths,
+)
+from stancewatch.positions.holders import (
+    find_holders,
+    judge,
+    possessor,
+)
+from stancewatch.positions.implicit import implicit_stances
+from stancewatch.positions.issues import IssueFinder, IssueMention
+from stancewatch.positions.matching import TermScanner
+from stancewatch.positions.mentions import Mention, MentionFinder
+from stancewatch.positions.objects import (
+    ANAPHORIC_OBJECT,
+    CONTENT_SUBJECT,
+    GIVE_IN_LITERAL,
+    INNER_NEGATION,
+    anaphor_removed,
+    anaphoric_subject,
+    asks_as_package,
+    find_objects,
+    hypothetical,
+    means_object,
+    plan_content,
+    removal,
+    subject_issue,
+)
+from stancewatch.positions.relatedness import (
+    ScopeFinder,
+    article_relatedness,
+    effective_scopes,
+    scope_of,
+)
+from stancewatch.positions.sentences import looks_like_title, split_sentences
+from stancewatch.positions.units import Found, Unit, polarised, to_statement
+
+# Below this share of in-scope sentences an article belongs to another story.
+RELATED_THRESHOLD = 0.5
+
+_GOVERNS = re.compile(
+    r"^\s+(?:[\w'’.-]+\s+){0,3}?to\s+(?:be\s+)?$|^\s+(?:to\s+)?$"
+    # "denied it would drop", "insisted that it would accept"
+    r"|^\s+(?:that\s+)?(?:it|he|she|they|we|[A-Z][\w.-]*)\s+(?:will|would|had|has|have|was|is|"
+    r"were|did)\s+(?:not\s+|never\s+)?$"
+    # "did not rule out on Friday accepting"
+    r"|^\s+(?:on \w+|this week|last week|\w+ly|again)\s+$"
+)
+
+_VP_COORDINATION = re.compile(
+    r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|then\s+|\w+ly\s+)?(?:no longer\s+|not\s+|never\s+)?$",
+    re.I,
+)
+
+_NOMINAL_GAP = re.compile(r"^\s+(?:[\w'’-]+\s+){0,2}$")
+
+_CONDITIONS_FOLLOW = re.compile(
+    r"^[\"“]?(?:But only|Only if|Provided|On condition|As long as|(?:The|Our|Its|Their|Israel's|"
+    r"\w+'s) (?:conditions|terms|requirements) (?:are|include|remain)|Conditions include|"
+    r"That (?:would )?require)",
+)
+
+
+_QUOTE_MARKS = ('"', "“", "”")
+_OPENERS = ('"', "“")
+
+_PASSIVE_REMOVAL = re.compile(r"\b(?:to be|be|been|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one text says: statements (in-scope sentences only) and how related it is."""
+
+    statements: tuple[Statement, ...]
+    relatedness: float
+    related: bool
+
+
+class Reader:
+    """Compiled once per watchlist: turns text into statements. Pure: no I/O, no state kept."""
+
+    def __init__(self, watchlist: Watchlist) -> None:
+        self.watchlist = watchlist
+        self.mentions = MentionFinder(watchlist)
+        names = self.mentions.names_of(watchlist)
+        self.issues = IssueFinder(watchlist, names)
+        self.scope = ScopeFinder(watchlist, names)
+        self.scanner = TermScanner(
+            [self.mentions.matcher, self.issues.matcher, self.scope.include, self.scope.exclude]
+        )
+        self.kinds = {a.id: a.kind for a in watchlist.actors}
+
+    def read(self, text: str, title: str | None = None, *, judge_scope: bool = True) -> Reading:
+        """Statements of a text; an article about another story has none.
+
+        judge_scope=False reads every sentence as in scope (seed documents define the story).
+        """
+        body = text
+        if title is None:
+            first, _, rest = text.strip().partition("\n")
+            if looks_like_title(first, rest):
+                title, body = first.strip(), rest
+        sentences = [self._unit(s.text, s.index) for s in split_sentences(body)]
+        title_scope = self.scope.classify(title) if title else None
+        relatedness = article_relatedness([s.scope for s in sentences], title_scope)
+        related = relatedness >= RELATED_THRESHOLD
+        if not judge_scope:
+            related = True
+            for s in sentences:
+                s.scope = "in"
+            title_scope = "in" if title else None
+        if not related:
+            return Reading((), relatedness, False)
+        scopes = effective_scopes([s.scope for s in sentences], "in")
+        for s, scope in zip(sentences, scopes, strict=True):
+            s.scope = scope
+        units = sentences
+        if title:
+            units = [self._unit(title, -1, headline=True), *sentences]
+            units[0].scope = title_scope or "none"
+        self._prepare(units)
+        statements: list[Statement] = []
+        last_issues: list[IssueMention] = []
+        for unit in units:
+            found, objects = self._read_sentence(unit, last_issues)
+            if objects:
+                last_issues = objects
+            if unit.scope == "out":
+                continue
+            statements += [to_statement(unit, f) for f in found]
+        return Reading(tuple(statements), relatedness, True)
+
+    def _unit(self, text: str, index: int, headline: bool = False) -> Unit:
+        """A sentence with its names, issues and scope found in one pass over its words."""
+        names, issues, inside, outside = self.scanner.scan(text)
+        unit = Unit(text, index, headline, scope=scope_of(len(inside), len(outside)))
+        unit.name_hits = names
+        unit.issues = self.issues.find(text, issues)
+        return unit
+
+    # --- pass 1: mentions, reference, frames, quotes -------------------------------------------
+
+    def _prepare(self, units: Sequence[Unit]) -> None:
+        discourse = Discourse(kinds=self.kinds)
+        for unit in units:
+            # Pronouns and frames matter only where a stance can be read or a quote's speaker
+            # named; elsewhere the names alone keep the discourse up to date.
+            needed = bool(unit.issues) or any(q in unit.text for q in _QUOTE_MARKS)
+            raw = self.mentions.find(unit.text, unit.name_hits, pronouns=needed)
+            resolved: list[Mention] = []
+            for m in raw:
+                if m.pronoun == "first":
+                    resolved.append(m)
+                    continue
+                resolved.append(discourse.resolve(m, unit.index, resolved, None))
+            unit.mentions = resolved
+            if needed:
+                unit.frames = find_frames(unit.text, resolved)
+            discourse.remember(unit.index, [m for m in resolved if m.pronoun is None])
+        body = [u for u in units if not u.headline]
+        for unit, following in pairwise(body):
+            if _CONDITIONS_FOLLOW.match(following.text):
+                unit.conditioned_by_next = following.text
+        depths = quote_depths([u.text for u in body])
+        run: list[Unit] = []
+        previous: Unit | None = None  # the last sentence, if it closed a quote with a speaker
+        for unit, (starts_inside, ends_inside) in zip(body, depths, strict=True):
+            quoted = starts_inside or ends_inside or "“" in unit.text or '"' in unit.text
+            if not quoted:
+                previous = None
+                continue
+            if not starts_inside:
+                run = []
+            run.append(unit)
+            if not ends_inside:
+                speaker = next(
+                    (f.source for u in run for f in u.frames if f.kind == "named" and f.source),
+                    None,
+                )
+                if speaker is None and previous is not None and run[0].text.startswith(_OPENERS):
+                    # '"A," she said. "B."': a quote that follows the speaker's own is theirs.
+                    speaker = previous.speaker
+                for member in run:
+                    member.speaker = speaker
+                previous = unit if speaker is not None else None
+        for unit in units:
+            # First-person pronouns and pronouns inside reported speech take the speaker.
+            fixed: list[Mention] = []
+            for m in unit.mentions:
+                if m.actor is None and m.pronoun is not None:
+                    frame = frame_at(unit.frames, m.start)
+                    speaker = frame.source if frame and frame.source else unit.speaker
+                    m = discourse.resolve(m, unit.index, fixed, speaker)
+                fixed.append(m)
+            unit.mentions = fixed
+
+    # --- pass 2: cues, objects, holders ---------------------------------------------------------
+
+    def _read_sentence(
+        self, unit: Unit, last_issues: list[IssueMention]
+    ) -> tuple[list[Found], list[IssueMention]]:
+        text = unit.text
+        issues = unit.issues
+        if not issues and not (
+            ANAPHORIC_OBJECT.search(text)
+            or (last_issues and cues.GET_IT_DONE.search(text))
+            or (self.issues.package and GIVE_IN_LITERAL.search(text))
+        ):
+            return [], []
+        # Cue phrases may hold a pronoun ("raised its demands") but not a name or an issue.
+        names = [(m.start, m.end) for m in unit.mentions if m.pronoun is None]
+        taken = [(i.start, i.end) for i in issues] + names
+        found_cues = [c for c in cues.find_cues(text) if not _overlaps(c.start, c.end, taken)]
+        found: list[Found] = []
+        claimed: set[int] = set()
+        shifts: dict[str, str] = {}
+        objects_seen: list[IssueMention] = []
+        governor: dict[int, cues.Cue] = {}
+        content_clause: set[int] = set()  # cues in the content clause of a demand
+        for i in range(len(found_cues) - 1):
+            between = text[found_cues[i].end : found_cues[i + 1].start]
+            nominal = found_cues[i + 1].text.lower() in cues.NOMINAL_CUES and _NOMINAL_GAP.match(
+                between
+            )
+            issue_between = any(
+                found_cues[i].end <= o.start < found_cues[i + 1].start for o in issues
+            )
+            if issue_between:
+                continue
+            if _GOVERNS.match(between) or nominal:
+                governor[i + 1] = found_cues[i]
+            elif found_cues[i].cls == cues.DEMAND and CONTENT_SUBJECT.match(between):
+                governor[i + 1] = found_cues[i]
+                content_clause.add(i + 1)
+        governors = {id(g) for g in governor.values()}
+        previous_holders: list[Mention] = []
+        for i, cue in enumerate(found_cues):
+            if (
+                id(cue) in governors
+                or hypothetical(text, cue.start)
+                or plan_content(text, cue.start)
+            ):
+                continue
+            if (
+                stance.permission(text, cue.start)
+                and frame_at(unit.frames, cue.start) is None
+                and unit.speaker is None
+            ):
+                continue  # "under EU rules, the commission can accept ...": a rule, not a stance
+            if cue.cls in (cues.RETREAT, cues.SUSPEND) and _PASSIVE_REMOVAL.search(
+                text[: cue.start]
+            ):
+                continue  # "called for the duties to be dropped": read with "called for"
+            if cue.cls == cues.INTENSIFY:
+                for h in find_holders(text, cue.start, cue.end, None, unit):
+                    if h.actor:
+                        shifts[h.actor] = "firmer"
+                continue
+            gov = governor.get(i)
+            while gov is not None and found_cues.index(gov) in governor:
+                gov = governor[found_cues.index(gov)]  # the outermost governor holds the stance
+            cls = stance.chain(gov.cls, cue.cls) if gov else cue.cls
+            if i in content_clause and cls in cues.POSITIVE_CLASSES:
+                cls = cues.DEMAND  # "insists that Israel commit to X": the insister demands X
+            anchor = gov if gov else cue
+            next_start = found_cues[i + 1].start if i + 1 < len(found_cues) else len(text)
+            content = cls in (cues.PROPOSE, cues.DEMAND)
+            if cues.POSTNOMINAL.search(cue.text):
+                objects, resolved = subject_issue(text, cue.start, issues), False
+                if not objects and last_issues and anaphoric_subject(text, cue.start):
+                    objects, resolved = last_issues[:1], True
+            else:
+                objects, resolved = find_objects(
+                    text, cue.end, next_start, issues, last_issues, content
+                )
+            if not objects and cls in (cues.DEMAND, cues.ACCEPT):
+                objects = means_object(text, cue.end, issues)
+            if not objects and gov is not None:
+                objects = asks_as_package(gov.text, cue.text, cue.end, self.issues.package)
+                if objects:
+                    cls = gov.cls  # giving in to the demands accepts them
+            owner = possessor(text, anchor.start, unit.mentions)
+            judged_by = judge(text, cue, unit) if cues.POSTNOMINAL.search(cue.text) else []
+            if judged_by:
+                holders = judged_by  # "the offer was unacceptable", the office said: the speaker's
+            elif owner is not None:
+                holders = [owner]  # "its demand for", "Israel's refusal to": the owner's stance
+            elif previous_holders and _VP_COORDINATION.search(text[: anchor.start]):
+                holders = previous_holders  # "welcomed X ..., and called for Y": same subject
+            else:
+                holders = find_holders(text, anchor.start, anchor.end, cue, unit)
+            if not holders:
+                continue
+            previous_holders = holders
+            negation = stance.negation_before(text, anchor.start)
+            if gov is not None and negation is None:
+                negation = stance.negation_before(text, cue.start, window=10)
+            if not objects and cls in (cues.RETREAT, cues.ESCALATE):
+                for h in holders:
+                    if h.actor:
+                        shifts[h.actor] = "softer" if cls == cues.RETREAT else "firmer"
+                # "re-evaluating its role as a mediator": the move concerns the issue named next.
+                later = [o for o in issues if (o.start >= cue.end and not o.laden) or o.laden]
+                later = [o for o in later if o.start >= cue.end]
+                if not later or any(f.holder.actor in shifts for f in found):
+                    continue
+                objects = later[:1]
+            if not objects:
+                continue
+            hedge = stance.hedged(text, anchor.start, cue.end)
+            if cue.text.lower() == "without":
+                negation, hedge = None, False  # "there would be no deal without X": X demanded
+            condition = stance.condition_after(text, objects[-1].end)
+            partial = stance.partial_scope(text, objects[0].start, objects[-1].end)
+            label, score = stance.resolve(
+                cls, negation, hedge, condition[0] if condition else None, partial
+            )
+            shift = None if negation else {cues.RETREAT: "softer", cues.ESCALATE: "firmer"}.get(cls)
+            if negation == "nolonger" and cls in cues.POSITIVE_CLASSES:
+                shift = "softer"
+            for obj in objects:
+                claimed.add(obj.start)
+                objects_seen.append(obj)
+                polarity = obj.polarity
+                head_end = min((i.start for i in issues if i.start >= cue.end), default=cue.end)
+                if INNER_NEGATION.search(text[cue.end : min(obj.start, head_end)]):
+                    polarity = -polarity  # "would not agree to any deal that does not end the war"
+                if obj.start > cue.end and removal(text, cue.end, obj):
+                    polarity = -polarity  # "called for the duties to be dropped"
+                elif obj.start < cue.end and anaphor_removed(text, cue.end):
+                    polarity = -polarity  # "demanding that they be scrapped"
+                for h in holders:
+                    found.append(
+                        Found(
+                            h,
+                            obj,
+                            *polarised(label, score, polarity),
+                            anchor.start,
+                            shift,
+                            hedge,
+                            condition,
+                            resolved or h.resolved,
+                        )
+                    )
+            if condition is not None and label == "reject_unless":
+                # "will not release anyone unless a permanent ceasefire is guaranteed": what the
+                # condition asks for is the holder's demand.
+                where = text.find(condition[1], objects[-1].end)
+                for obj in issues:
+                    if where >= 0 and obj.start >= where and obj.start not in claimed:
+                        claimed.add(obj.start)
+                        found += [
+                            Found(
+                                h,
+                                obj,
+                                *polarised("demand", 1.0, obj.polarity),
+                                obj.start,
+                                shift,
+                                hedge,
+                                None,
+                                h.resolved,
+                            )
+                            for h in holders
+                        ]
+        for obj in issues:
+            if obj.start in claimed:
+                continue
+            implicit = implicit_stances(text, obj, unit)
+            if implicit:
+                found += implicit
+                objects_seen.append(obj)
+        if unit.conditioned_by_next:
+            # "Israel is ready to end this war. The conditions are known: ...": a yes whose
+            # conditions follow at once is a conditional yes.
+            for f in found:
+                if f.label in ("accept", "commit") and f.condition is None:
+                    f.label, f.score = "accept_if", 0.5
+                    f.condition = ("only", unit.conditioned_by_next)
+        for f in found:
+            if f.shift is None and f.holder.actor in shifts:
+                f.shift = shifts[f.holder.actor]
+        return found, objects_seen or [i for i in issues if not i.laden]
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)

@@ -1,0 +1,254 @@
+"""General English stance semantics: negation, modality, conditions, recaps, stance scale."""
+
+from __future__ import annotations
+
+import re
+
+from stancewatch.positions.cues import (
+    ACCEPT,
+    COMMIT,
+    DEMAND,
+    ESCALATE,
+    OPEN,
+    POSITIVE_CLASSES,
+    PROPOSE,
+    REJECT,
+    RETREAT,
+    SUSPEND,
+)
+
+_MODAL = re.compile(
+    r"(?<![\w])(?P<neg>will not|won['’]t|would not|wouldn['’]t|cannot|can['’]t|could not|"
+    r"couldn['’]t|shall not|will never|would never|is not going to|are not going to)"
+    r"|(?P<must>must|has to|have to|had to|needs to|need to|should|would have to|will have to)"
+    r"|(?P<hedge>may|might|could|could potentially)"
+    r"|(?P<will>will|would|shall|['’]ll|is going to|are going to|is ready to|are ready to)"
+    r"(?![\w])",
+    re.IGNORECASE,
+)
+
+_MODAL_GAP = re.compile(
+    r"(?:\s+(?:not|never|also|still|only|immediately|fully|completely|then|now|soon|be|"
+    r"able|to|ever|in|any|case|eventually|gradually|finally|quickly|first|agree|agreed|"
+    r"consider|\w+ly))*\s*",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(
+    r"(?<![\w])(?P<nolonger>no longer|not longer|no more)(?![\w])"
+    r"|(?<![\w])(?P<not>not|never|n['’]t|neither|nor|without|nothing|no|rather than|"
+    r"instead of|stop(?:s|ped|ping)? short of|refrain(?:s|ed|ing)? from)(?![\w])"
+    r"|n['’]t(?![\w])",
+    re.IGNORECASE,
+)
+
+_HEDGE = re.compile(
+    r"(?<![\w])(?:may|might|could|reportedly|possibly|perhaps|likely|unlikely|appear(?:s|ed)? to|"
+    r"seem(?:s|ed)? to|is expected to|are expected to|was expected to|signal(?:l)?(?:ed|s|ing)?|"
+    r"hint(?:s|ed|ing)?|suggest(?:s|ed|ing)?|would consider|is said to|are said to|"
+    r"threat(?:en|ens|ened|ening)?|warn(?:s|ed|ing)?|"
+    r"is believed to|are believed to|potentially|tentative(?:ly)?)(?![\w])",
+    re.IGNORECASE,
+)
+
+# Condition markers: "if" kinds make a yes conditional; "until" kinds make a no conditional
+# (and only time a demand: "an agreement must be reached before the final release").
+_CONDITION = re.compile(
+    r"(?<![\w])(?:(?P<only>only if|only when|only after|as long as|so long as|provided(?: that)?|"
+    r"providing|on (?:the )?condition(?: that)?|in exchange for|in return for|(?<!even )if|once|"
+    r"subject to|conditional on|conditioned on)"
+    r"|(?P<until>until|till|unless|before|without))(?![\w])",
+    re.IGNORECASE,
+)
+
+# "would not bow to X, and that the offensive would go ahead if ...": a new complement clause.
+_NEXT_COMPLEMENT = re.compile(r",?\s+and\s+that\s", re.IGNORECASE)
+
+_BACKGROUND = re.compile(
+    r"(?<![\w])(?:previously|earlier (?:this|last|in|months|weeks|years)|"
+    r"(?:has|have|had) (?:long|consistently|"
+    r"repeatedly|always|so far|until now)|long[- ]standing|longstanding|since the (?:start|"
+    r"beginning|outbreak|onset) of|since the war (?:began|started|erupted)|since (?:october|"
+    r"oct\.?) 7|last (?:week|month|year)|in the past|at the time|initially|originally|"
+    r"at first|(?:a|one|two|three|four|five|six|several|\d+|days|weeks|months|years) "
+    r"(?:days?|weeks?|months?|years?)? ?ago|at the (?:start|outset|beginning) of|so far|"
+    r"until now|to date|in recent (?:weeks|months)|for (?:weeks|months)|"
+    r"(?:in|from|since) (?:early |late |mid-?)?"
+    r"(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)|earlier in the war|back in)(?![\w])",
+    re.IGNORECASE,
+)
+_RELATIVE_AFTER = re.compile(
+    r"\s(?:that|which|who|whom|whose)\s"
+    # a reduced relative: "its acceptance of the framework presented in July"
+    r"|\s(?:\w+ed|laid out|put forward|drawn up)\s+(?:in|on|last|earlier|by)\s",
+    re.IGNORECASE,
+)
+_PAST_PERFECT = re.compile(r"(?<![\w])had(?:\s+[\w'’-]+){0,3}\s*$", re.IGNORECASE)
+# "... after Hamas turned down the proposal": a past act named as the time of another event.
+_TEMPORAL_CLAUSE = re.compile(
+    r"(?<![\w])(?:after|since|following|when|once)\s+(?:[\w'’.-]+\s+){1,4}$", re.IGNORECASE
+)
+_PAST_CUE = re.compile(r"\w+ed\b|(?:took|gave|made|sought|threw|put|said no|struck|broke)\b")
+_NEWS = re.compile(
+    r"(?<![\w])(?:for the first time|now|new|newly|latest|u-turn|reversal|reversed|shift(?:ed)?|"
+    r"changed (?:course|its position|tack)|in a change|in a shift|no longer)(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def modal_before(text: str, start: int, window: int = 40) -> str | None:
+    """The modal just before an action: 'neg' (won't), 'must', 'hedge' (may), 'will' or None."""
+    head = text[max(0, start - window) : start]
+    found = None
+    for m in _MODAL.finditer(head):
+        # Only adverbs and auxiliaries may stand between: "will not immediately withdraw",
+        # "would be ready to release"; another verb ("will not stop short of") breaks the link.
+        if _MODAL_GAP.fullmatch(head[m.end() :]):
+            found = m.lastgroup
+    return found
+
+
+def negation_before(text: str, start: int, window: int = 24) -> str | None:
+    """'nolonger' or 'not' when the words just before a cue negate it, else None."""
+    head = text[max(0, start - window) : start]
+    found = None
+    for m in _NEGATION.finditer(head):
+        gap = head[m.end() :].split()
+        if len(gap) <= 3:
+            found = "nolonger" if m.lastgroup == "nolonger" else "not"
+    return found
+
+
+_PERMISSION = re.compile(
+    r"(?<![\w])(?:can|may|(?:is|are) (?:allowed|entitled|free|empowered) to)\s+"
+    r"(?:(?:also|still|only|\w+ly)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def permission(text: str, start: int) -> bool:
+    """Whether a cue states what someone is able or allowed to do ("under the rules, the
+    commission can accept ..."): a rule described, not a stance taken."""
+    return _PERMISSION.search(text[max(0, start - 40) : start]) is not None
+
+
+def hedged(text: str, start: int, end: int) -> bool:
+    """Whether a hedge (may, could, reportedly, signaled) sits near the cue."""
+    head = text[max(0, start - 40) : end]
+    return _HEDGE.search(head) is not None
+
+
+def condition_after(text: str, start: int) -> tuple[str, str] | None:
+    """The first condition after a position: ('only', text) for "only if"/"as long as" kinds,
+    ('until', text) for "until"/"before"/"without" kinds."""
+    boundary = _NEXT_COMPLEMENT.search(text, start) if " that " in text else None
+    m = _CONDITION.search(text, start, boundary.start() if boundary else len(text))
+    if m is None:
+        return None
+    kind = "only" if m.group("only") else "until"
+    tail = text[m.start() :]
+    clause = re.split(r"[;:,]\s|\.\s|\.$|\s[—–-]\s", tail, maxsplit=1)[0]
+    return kind, clause.strip()
+
+
+def background(text: str, start: int, reported_speech: bool) -> bool:
+    """Whether the cue at start reads as a recap of an old position rather than news.
+
+    Time cues count in the cue's own clause only ("said it would delay the release, accusing
+    Israel of breaking the deal that took effect last month" is news). Past perfect marks a
+    recap unless it is a reporting verb's backshift ("said it had agreed").
+    """
+    comma = text.find(",", start)
+    end = comma if comma >= 0 else len(text)
+    relative = _RELATIVE_AFTER.search(text, start, end)
+    if relative is not None:
+        end = relative.start()  # "rejected the offer that China had made last week": news
+    if _BACKGROUND.search(text, 0, end):
+        return True
+    if _PAST_CUE.match(text, start) and _TEMPORAL_CLAUSE.search(text[max(0, start - 60) : start]):
+        return True
+    if reported_speech:
+        return False
+    return _PAST_PERFECT.search(text[:start]) is not None
+
+
+_PARTIAL = re.compile(
+    r"(?<![\w])(?:partial(?:ly)?|limited|some|gradual(?:ly)?|phased|partly|temporary|"
+    r"interim|first[- ]phase|first[- ]stage|initial|part of|parts of|a few|small(?:er)?|"
+    r"for (?:\d+|some|certain|several|a few|those) (?!days|weeks|months|years|hours)\w+)"
+    r"(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def partial_scope(text: str, start: int, end: int) -> bool:
+    """Whether an object is limited in scope ("a limited deal", "a phased withdrawal")."""
+    return _PARTIAL.search(text, max(0, start - 25), min(len(text), end + 40)) is not None
+
+
+def news_marker(text: str) -> bool:
+    """Whether the sentence says something changed ("for the first time", "now", "no longer")."""
+    return _NEWS.search(text) is not None
+
+
+def resolve(
+    cls: str, negation: str | None, hedge: bool, condition: str | None, partial: bool = False
+) -> tuple[str, float]:
+    """The stance label and score of a cue toward its object (before the object's polarity).
+
+    Negation flips a cue in its clause: "did not reject" is openness, "will not accept" a
+    rejection, "no longer demands" a retreat. Conditions make acceptance conditional; a hedge
+    turns acceptance into openness; accepting part of something ("a limited deal", "a phased
+    pullback") is half-way.
+    """
+    if cls == RETREAT:
+        return ("accept", 1.0) if negation else ("retreat", 0.0)  # "will not give up on it"
+    if cls == ESCALATE:
+        return ("shift", 0.0)
+    if cls == OPEN:
+        return ("reject", -1.0) if negation == "not" else ("open", 0.0)
+    if partial and cls in (ACCEPT, COMMIT) and not negation and not hedge:
+        return ("accept_partial", 0.5)
+    if partial and cls in (REJECT, SUSPEND) and not negation:
+        return ("reject_partial", -0.5)  # "suspended the duties for 11 manufacturers"
+    if cls == SUSPEND:
+        # Not quitting is staying in; quitting "until ..." is still quitting.
+        return ("accept", 1.0) if negation else ("reject", -1.0)
+    if cls == REJECT:
+        if negation:
+            return ("open", 0.0)
+        return ("reject_unless", -0.5) if condition else ("reject", -1.0)
+    # positive classes
+    if negation:
+        if negation == "nolonger":
+            return ("retreat", 0.0)
+        if cls in (DEMAND, PROPOSE):
+            return ("open", 0.0)  # "does not demand X": no longer a condition, not opposed
+        return ("reject_unless", -0.5) if condition else ("reject", -1.0)
+    if hedge and cls in (ACCEPT, COMMIT):
+        return ("open", 0.0)
+    if condition == "only" and cls != DEMAND:
+        return ("accept_if", 0.5)
+    label = {ACCEPT: "accept", DEMAND: "demand", PROPOSE: "propose", COMMIT: "commit"}[cls]
+    return label, 1.0
+
+
+def chain(governor: str, governed: str) -> str:
+    """The class of a cue governed by another ("refused to accept" = reject)."""
+    if governor == REJECT:
+        if governed == SUSPEND:
+            return ACCEPT  # "denied pulling out", "refused to quit": staying in
+        if governed in POSITIVE_CLASSES:
+            return REJECT
+        if governed == REJECT:
+            return OPEN
+        if governed == RETREAT:
+            return DEMAND  # refusing to drop a demand keeps it
+        return governed
+    if governor == OPEN and governed in POSITIVE_CLASSES:
+        return OPEN
+    if governor == RETREAT and governed in POSITIVE_CLASSES:
+        return RETREAT  # "stopped pushing for", "dropped its insistence on"
+    if governor == SUSPEND and governed in POSITIVE_CLASSES:
+        return SUSPEND
+    return governed

@@ -1,0 +1,120 @@
+"""The working records of reading a sentence, and how a stance found in it becomes a Statement."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from stancewatch.models import Attribution, Statement
+from stancewatch.positions import stance
+from stancewatch.positions.attribution import Frame, reported_marker, weakest_frame
+from stancewatch.positions.issues import IssueMention
+from stancewatch.positions.matching import Hit
+from stancewatch.positions.mentions import Mention
+from stancewatch.positions.relatedness import SentenceScope
+
+CLAUSE_BREAK = re.compile(
+    r"[;:]\s|\s[—–]\s|,\s+(?:but|while|whereas|although)\s|\s(?:but|whereas)\s", re.IGNORECASE
+)
+
+
+@dataclass
+class Unit:
+    """A sentence under reading, with what the first pass found in it."""
+
+    text: str
+    index: int
+    headline: bool
+    mentions: list[Mention] = field(default_factory=list)
+    frames: list[Frame] = field(default_factory=list)
+    speaker: Mention | None = None  # the speaker of a quote this sentence belongs to
+    issues: list[IssueMention] = field(default_factory=list)
+    conditioned_by_next: str | None = None  # the next sentence states this one's conditions
+    name_hits: list[Hit] = field(default_factory=list)
+    scope: SentenceScope = "none"
+
+
+@dataclass
+class Found:
+    """A stance found in a sentence, before it becomes a Statement."""
+
+    holder: Mention
+    issue: IssueMention
+    label: str
+    score: float
+    anchor: int
+    shift: str | None
+    hedge: bool
+    condition: tuple[str, str] | None
+    resolved: bool
+
+
+_FLIPPED = {
+    "accept_partial": "reject_partial",
+    "reject_partial": "accept_partial",
+    "reject": "accept",
+    "reject_unless": "accept_if",
+    "accept": "reject",
+    "support": "reject",
+    "demand": "reject",
+    "propose": "reject",
+    "commit": "reject",
+    "accept_if": "reject_unless",
+}
+
+
+def polarised(label: str, score: float, polarity: int) -> tuple[str, float]:
+    """Stance toward the issue when the wording names its opposite ("rejected calls to fight")."""
+    if polarity >= 0 or score == 0.0:
+        return label, score
+    return _FLIPPED.get(label, label), -score
+
+
+def to_statement(unit: Unit, f: Found) -> Statement:
+    actor = f.holder.actor or ""
+    frame = weakest_frame(unit.frames, f.anchor, actor)
+    attribution: Attribution
+    source: str | None = None
+    if frame is None and unit.speaker is not None and unit.speaker.actor is not None:
+        same = unit.speaker.actor == actor
+        attribution = "direct" if same else "third_party"
+        source = None if same else unit.speaker.text
+    elif frame is None:
+        attribution = "reported" if reported_marker(unit.text) else "direct"
+    elif frame.kind == "unnamed":
+        other = frame.source is not None and not frame.speaks_for(actor)
+        attribution = "third_party" if other else "reported"
+        source = "sources"
+    elif frame.kind == "named" and frame.source is None:
+        attribution = "direct"  # "the official said": the official named earlier
+    elif frame.kind in ("outsider", "unknown") or frame.source is None:
+        attribution = "third_party"
+        source = unit.text[frame.verb_start : frame.verb_end]
+    elif frame.speaks_for(actor):
+        attribution = "direct"
+        source = frame.source.text if frame.source is not f.holder else None
+    else:
+        attribution = "third_party"
+        source = frame.source.text
+    reported_speech = frame is not None and frame.verb_start < f.anchor
+    modality = None
+    if f.condition and f.label in ("accept_if", "reject_unless"):
+        modality = "conditional"
+    elif f.hedge:
+        modality = "hedged"
+    return Statement(
+        actor=actor,
+        issue=f.issue.issue,
+        stance=f.label,
+        score=f.score,
+        attribution=attribution,
+        sentence=unit.text,
+        sentence_index=unit.index,
+        source=source,
+        modality=modality,
+        condition=f.condition[1] if f.condition else None,
+        background=stance.background(unit.text, f.anchor, reported_speech),
+        shift=f.shift,
+        headline=unit.headline,
+        resolved=f.resolved,
+    )
