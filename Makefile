@@ -8,13 +8,15 @@ STAMP := $(VENV)/.installed-stamp
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup demo test lint eval bench clean
+.PHONY: setup demo test lint lock-check eval bench clean
 
-$(STAMP): pyproject.toml
+# Installs come from uv.lock (exact versions); --frozen refuses to re-resolve, and `make lock-check`
+# (run by CI) fails when pyproject.toml and the lock disagree. --inexact keeps uv itself in .venv.
+$(STAMP): pyproject.toml uv.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/python -m pip install --quiet uv==0.13.9
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --quiet --frozen --inexact --extra dev
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -24,6 +26,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+lock-check: $(STAMP)
+	$(BIN)/uv lock --check
 
 lint: $(STAMP)
 	$(BIN)/ruff check stancewatch flows tests benchmarks

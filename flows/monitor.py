@@ -6,89 +6,47 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.utilities.annotations import quote
 
 from stancewatch import pipeline
-from stancewatch.ingest import HttpClient
-from stancewatch.models import Article, FeedConfig, FeedState, ItemFailure, RunSummary
-from stancewatch.positions import Engine
 from stancewatch.report import change_to_dict, summary_lines, summary_markdown
 from stancewatch.settings import Settings
 
-# Tasks receive settings and plain records, never an open client or database connection:
-# each I/O task opens what it needs and closes it before returning.
+# Tasks receive the run (quoted: Prefect need not walk it) and a batch, never an open client or
+# database connection: each I/O step opens what it needs and closes it before returning.
 
 
-@task(name="begin-run", retries=2, retry_delay_seconds=3, cache_policy=NO_CACHE)
-def begin_run(
-    settings: Settings, feeds: list[FeedConfig], engine: Engine, summary: RunSummary
-) -> dict[str, FeedState]:
-    return pipeline.begin_run(settings, feeds, engine, summary)
-
-
-@task(name="poll-feeds", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def poll_feeds(
-    settings: Settings, feeds: list[FeedConfig], states: dict[str, FeedState]
-) -> list[pipeline.FeedPoll]:
-    with HttpClient(settings) as client:
-        polls = pipeline.poll_feeds(client, feeds, states, workers=settings.fetch_workers)
-    logger = get_run_logger()
-    for poll in polls:
-        if poll.failure:
-            logger.warning("feed %s failed: %s", poll.feed.id, poll.failure.message)
-        elif poll.not_modified:
-            logger.info("feed %s not modified", poll.feed.id)
-        elif poll.parsed:
-            logger.info("feed %s: %d entries", poll.feed.id, len(poll.parsed.entries))
-    return polls
-
-
-@task(name="record-polls", retries=2, retry_delay_seconds=3, cache_policy=NO_CACHE)
-def record_polls(
-    settings: Settings, summary: RunSummary, polls: list[pipeline.FeedPoll]
-) -> tuple[pipeline.WorkQueue, RunSummary]:
-    # The summary travels back explicitly: a task's inputs may be copies.
-    return pipeline.record_polls(settings, summary, polls), summary
-
-
-@task(name="fetch-pages", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def fetch_pages(settings: Settings, queue: pipeline.WorkQueue) -> list[pipeline.PageOutcome]:
-    with HttpClient(settings) as client:
-        outcomes = pipeline.fetch_pages(client, queue, settings)
-    logger = get_run_logger()
-    for outcome in outcomes:
-        for failure in outcome.failures:
-            logger.warning("%s %s: %s", failure.stage, failure.url, failure.message)
-    return outcomes
-
-
-@task(name="compare-articles", cache_policy=NO_CACHE)
-def compare_articles(
-    engine: Engine, articles: list[Article]
-) -> tuple[list[pipeline.Analysis], list[ItemFailure]]:
-    return pipeline.analyse_articles(engine, articles)
-
-
-@task(name="store-results", retries=2, retry_delay_seconds=3, cache_policy=NO_CACHE)
-def store_results(
-    settings: Settings,
-    summary: RunSummary,
-    outcomes: list[pipeline.PageOutcome],
-    analyses: list[pipeline.Analysis],
-    baseline_version: str,
-    failures: list[ItemFailure],
-) -> RunSummary:
-    return pipeline.record_results(
-        settings, summary, outcomes, analyses, baseline_version, failures
+def _step_task(step: pipeline.Step) -> Task[..., Any]:
+    wrap = task(
+        name=step.name,
+        retries=2 if step.io else 0,
+        retry_delay_seconds=3,
+        cache_policy=NO_CACHE,
     )
+    return wrap(step.work)
 
 
-def _batches(items: list[Any], size: int) -> list[list[Any]]:
-    size = max(1, size)
-    return [items[i : i + size] for i in range(0, len(items), size)]
+_TASKS = {step.name: _step_task(step) for step in pipeline.STEPS}
+
+
+def _log_step(logger: Any, step: pipeline.Step, run: pipeline.MonitorRun, result: Any) -> None:
+    if step.name == "poll-feeds":
+        for poll in result:
+            if poll.failure:
+                logger.warning("feed %s failed: %s", poll.feed.id, poll.failure.message)
+            elif poll.not_modified:
+                logger.info("feed %s not modified", poll.feed.id)
+            elif poll.parsed:
+                logger.info("feed %s: %d entries", poll.feed.id, len(poll.parsed.entries))
+    elif step.name == "fetch-pages":
+        for outcome in result:
+            for failure in outcome.failures:
+                logger.warning("%s %s: %s", failure.stage, failure.url, failure.message)
+        logger.info("fetched %d of %d queued pages", len(run.outcomes), len(run.queue.entries))
 
 
 @flow(name="monitor", log_prints=False)
@@ -104,43 +62,31 @@ def monitor(
         feeds_file=Path(feeds_file) if feeds_file else None,
         db_path=Path(db_path) if db_path else None,
     )
-    feeds, engine = pipeline.load_inputs(settings)
-    summary = pipeline.new_run()
+    run = pipeline.start_monitor(settings)
     logger.info(
         "run %s: %d feeds, baseline %s (%d positions), database %s",
-        summary.run_id,
-        len(feeds),
-        engine.baseline_version,
-        len(engine.baseline),
+        run.summary.run_id,
+        len(run.feeds),
+        run.engine.baseline_version,
+        len(run.engine.baseline),
         settings.db_path,
     )
-    states = begin_run(settings, feeds, engine, summary)
     try:
-        polls = poll_feeds(settings, feeds, states)
-        queue, summary = record_polls(settings, summary, polls)
-        outcomes: list[pipeline.PageOutcome] = []
-        for batch in _batches(list(queue.entries), settings.batch_size):
-            sub_queue = pipeline.WorkQueue(entries=tuple(batch), attempts=queue.attempts)
-            outcomes.extend(fetch_pages(settings, sub_queue))
-            logger.info("fetched %d of %d queued pages", len(outcomes), len(queue.entries))
-        articles = [o.article for o in outcomes if o.article]
-        analyses: list[pipeline.Analysis] = []
-        failures: list[ItemFailure] = []
-        for batch in _batches(articles, settings.batch_size):
-            found, failed = compare_articles(engine, batch)
-            analyses.extend(found)
-            failures.extend(failed)
-        summary = store_results(
-            settings, summary, outcomes, analyses, engine.baseline_version, failures
-        )
+        for step in pipeline.STEPS:
+            step_task = _TASKS[step.name]
+            for label, batch in pipeline.step_batches(step, run):
+                result = step_task.with_options(task_run_name=label)(quote(run), batch)
+                step.keep(run, result)
+                _log_step(logger, step, run, result)
     except BaseException as exc:
-        pipeline.fail_run(settings, summary, f"{exc.__class__.__name__}: {exc}")
+        pipeline.fail_run(settings, run.summary, f"{exc.__class__.__name__}: {exc}")
         raise
+    summary = run.summary
     for line in summary_lines(summary):
         logger.info(line)
     shifts = [
         change_to_dict(change)
-        for analysis in analyses
+        for analysis in run.analyses
         for change in analysis.comparison.changes
         if change.kind != "reaffirmed"
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -311,6 +311,10 @@ class RunSummary:
     statements_stored: int = 0
     changes_stored: int = 0
     errors: list[ItemFailure] = field(default_factory=list)
+
+    def copy(self) -> RunSummary:
+        """An independent copy (its own error list), for steps that must not touch the original."""
+        return replace(self, errors=list(self.errors))
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -112,8 +112,9 @@ def test_cli_run_flow_is_recorded_by_the_server(
     monitor_runs = [r for r in runs if r["state_type"] == "COMPLETED"]
     assert len(monitor_runs) == 1
     tasks = httpx.post(f"{prefect_server}/task_runs/filter", json={}, timeout=10).json()
-    names = {t["name"].rsplit("-", 1)[0] for t in tasks}
+    names = {t["name"].split("[")[0] for t in tasks}
     assert {"poll-feeds", "fetch-pages", "compare-articles", "store-results"} <= names
+    assert "fetch-pages[1/1]" in {t["name"] for t in tasks}
     artifacts = httpx.post(f"{prefect_server}/artifacts/filter", json={}, timeout=10).json()
     assert any(a.get("key") == "stancewatch-run" for a in artifacts)
 

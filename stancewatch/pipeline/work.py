@@ -1,4 +1,4 @@
-"""Plain-Python wiring of the monitor stages: poll, fetch, extract, compare and store."""
+"""Per-item work of a monitor pass: poll a feed, fetch and extract a page, compare an article."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-import duckdb
-
-from stancewatch import store
 from stancewatch.errors import (
     ExtractError,
     FetchTimeoutError,
@@ -24,9 +21,7 @@ from stancewatch.ingest import (
     HttpClient,
     article_from_entry,
     extract_article,
-    load_feed_list,
     parse_feed,
-    unique_entries,
 )
 from stancewatch.models import (
     Article,
@@ -242,172 +237,3 @@ def analyse_articles(
         if progress:
             progress("compare", done, len(items))
     return analyses, failures
-
-
-# --- store steps (each opens the database briefly) ------------------------------------------------
-
-
-def begin_run(
-    settings: Settings, feeds: Sequence[FeedConfig], engine: Engine, summary: RunSummary
-) -> dict[str, FeedState]:
-    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
-        store.sync_feeds(con, feeds)
-        store.save_baseline(con, engine.baseline, engine.baseline_version)
-        store.start_run(con, summary)
-        return store.feed_states(con)
-
-
-def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPoll]) -> WorkQueue:
-    """Save feed state and new entries, and return this run's queue (new and retried)."""
-    fresh: list[FeedEntry] = []
-    for poll in polls:
-        summary.feeds_polled += 1
-        if poll.failure:
-            summary.feeds_failed += 1
-            summary.errors.append(poll.failure)
-        elif poll.not_modified:
-            summary.feeds_not_modified += 1
-        elif poll.parsed:
-            fresh.extend(poll.parsed.entries)
-            for reason in poll.parsed.skipped_entries:
-                summary.errors.append(
-                    ItemFailure("parse", None, poll.feed.id, "SkippedEntry", reason)
-                )
-    summary.entries_seen = len(fresh)
-    with (
-        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
-        store.transaction(con),
-    ):
-        for poll in polls:
-            store.record_feed_poll(
-                con,
-                poll.feed.id,
-                ok=poll.failure is None,
-                status=poll.status,
-                etag=poll.etag,
-                last_modified=poll.last_modified,
-                error=poll.failure.message if poll.failure else None,
-                entries=len(poll.parsed.entries) if poll.parsed else 0,
-                bozo=poll.parsed.bozo_reason if poll.parsed else None,
-            )
-        summary.entries_new = store.add_entries(con, unique_entries(fresh), summary.run_id)
-        entries = store.pending_entries(con, limit=settings.max_articles_per_run)
-        attempts = store.entry_attempts(con, [entry.canonical_url for entry in entries])
-    return WorkQueue(entries=tuple(entries), attempts=attempts)
-
-
-def record_results(
-    settings: Settings,
-    summary: RunSummary,
-    outcomes: Sequence[PageOutcome],
-    analyses: Sequence[Analysis],
-    baseline_version: str,
-    extra_failures: Sequence[ItemFailure] = (),
-) -> RunSummary:
-    """One write step for everything the run found; closes the run with its status."""
-    articles = [outcome.article for outcome in outcomes if outcome.article]
-    for outcome in outcomes:
-        summary.errors.extend(outcome.failures)
-    summary.errors.extend(extra_failures)
-    summary.articles_from_feed = sum(1 for a in articles if a.text_source == "feed")
-    with (
-        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
-        store.transaction(con),
-    ):
-        summary.articles_stored = store.add_articles(con, articles, summary.run_id)
-        summary.statements_stored, summary.changes_stored = save_analyses(
-            con, analyses, summary.run_id, baseline_version
-        )
-        store.mark_entries(
-            con,
-            [
-                (o.entry.canonical_url, o.status, o.failures[-1].message if o.failures else None)
-                for o in outcomes
-            ],
-        )
-        store.add_item_errors(con, summary.run_id, summary.errors)
-        summary.finished_at = datetime.now(UTC)
-        summary.status = "partial" if summary.errors else "ok"
-        store.finish_run(con, summary)
-    return summary
-
-
-def save_analyses(
-    con: duckdb.DuckDBPyConnection,
-    analyses: Sequence[Analysis],
-    run_id: str,
-    baseline_version: str,
-) -> tuple[int, int]:
-    """Store every statement and change found; returns how many of each were new."""
-    statements = [(a.canonical_url, s) for a in analyses for s in a.comparison.statements]
-    changes = [(a.canonical_url, c) for a in analyses for c in a.comparison.changes]
-    return (
-        store.add_statements(con, statements, run_id, baseline_version),
-        store.add_changes(con, changes, run_id, baseline_version),
-    )
-
-
-def fail_run(settings: Settings, summary: RunSummary, reason: str) -> None:
-    """Mark a run failed after a fatal error, if the database can still be written."""
-    summary.finished_at = datetime.now(UTC)
-    summary.status = "failed"
-    summary.errors.append(ItemFailure("run", None, None, "FatalError", reason))
-    try:
-        with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
-            store.add_item_errors(con, summary.run_id, summary.errors[-1:])
-            store.finish_run(con, summary)
-    except Exception:  # the original error is what the user needs to see
-        return
-
-
-# --- a whole pass ---------------------------------------------------------------------------
-
-
-def load_inputs(settings: Settings) -> tuple[list[FeedConfig], Engine]:
-    """Read the feed list and seeds; a problem with either stops the run before any I/O."""
-    return load_feed_list(settings.feed_list_path), Engine.from_seeds(settings.seeds_dir)
-
-
-def run_monitor(
-    settings: Settings, *, progress: Progress | None = None, run_id: str | None = None
-) -> RunSummary:
-    """One monitor pass without Prefect (the flow in flows/monitor.py runs the same steps)."""
-    feeds, engine = load_inputs(settings)
-    summary = new_run(run_id)
-    states = begin_run(settings, feeds, engine, summary)
-    try:
-        with HttpClient(settings) as client:
-            polls = poll_feeds(client, feeds, states, workers=settings.fetch_workers)
-            queue = record_polls(settings, summary, polls)
-            outcomes = fetch_pages(client, queue, settings, progress)
-        articles = [o.article for o in outcomes if o.article]
-        analyses, failures = analyse_articles(engine, articles, progress)
-        return record_results(
-            settings, summary, outcomes, analyses, engine.baseline_version, failures
-        )
-    except BaseException as exc:
-        fail_run(settings, summary, f"{exc.__class__.__name__}: {exc}")
-        raise
-
-
-def rescore(settings: Settings, *, replace_old: bool = False) -> tuple[str, int, int]:
-    """Recompute statements and changes of every stored article against the current seeds.
-
-    Results are tagged with the baseline version; old versions' rows are kept unless
-    replace_old is set. Returns (baseline version, statements stored, changes stored).
-    """
-    engine = Engine.from_seeds(settings.seeds_dir)
-    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
-        articles = store.stored_articles(con)
-    analyses, _ = analyse_articles(engine, articles)
-    with (
-        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
-        store.transaction(con),
-    ):
-        if replace_old:
-            store.delete_results_except(con, engine.baseline_version)
-        store.save_baseline(con, engine.baseline, engine.baseline_version)
-        counts = save_analyses(
-            con, analyses, f"rescore-{new_run().run_id}", engine.baseline_version
-        )
-    return engine.baseline_version, *counts

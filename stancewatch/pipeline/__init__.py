@@ -1,0 +1,66 @@
+"""Pipeline: plain-Python wiring of the stages (no Prefect): one ordered list of a pass's steps.
+
+`run_monitor` runs `STEPS` in order; `flows/monitor.py` wraps the same steps as Prefect tasks.
+"""
+
+from stancewatch.pipeline.rescore import rescore
+from stancewatch.pipeline.runs import (
+    begin_run,
+    fail_run,
+    record_polls,
+    record_results,
+    save_analyses,
+)
+from stancewatch.pipeline.steps import (
+    STEPS,
+    MonitorRun,
+    Step,
+    load_inputs,
+    run_monitor,
+    start_monitor,
+    step_batches,
+)
+from stancewatch.pipeline.work import (
+    Analysis,
+    FeedPoll,
+    PageOutcome,
+    Progress,
+    WorkQueue,
+    analyse_articles,
+    describe_failure,
+    fetch_page,
+    fetch_pages,
+    is_transient,
+    new_run,
+    poll_feed,
+    poll_feeds,
+)
+
+__all__ = [
+    "STEPS",
+    "Analysis",
+    "FeedPoll",
+    "MonitorRun",
+    "PageOutcome",
+    "Progress",
+    "Step",
+    "WorkQueue",
+    "analyse_articles",
+    "begin_run",
+    "describe_failure",
+    "fail_run",
+    "fetch_page",
+    "fetch_pages",
+    "is_transient",
+    "load_inputs",
+    "new_run",
+    "poll_feed",
+    "poll_feeds",
+    "record_polls",
+    "record_results",
+    "rescore",
+    "run_monitor",
+    "save_analyses",
+    "start_monitor",
+    "step_batches",
+]

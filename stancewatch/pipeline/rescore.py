@@ -1,0 +1,32 @@
+"""Rescore: recompute every stored article's statements and changes against the current seeds."""
+
+from __future__ import annotations
+
+from stancewatch import store
+from stancewatch.pipeline.runs import save_analyses
+from stancewatch.pipeline.work import analyse_articles, new_run
+from stancewatch.positions import Engine
+from stancewatch.settings import Settings
+
+
+def rescore(settings: Settings, *, replace_old: bool = False) -> tuple[str, int, int]:
+    """Recompute statements and changes of every stored article against the current seeds.
+
+    Results are tagged with the baseline version; old versions' rows are kept unless
+    replace_old is set. Returns (baseline version, statements stored, changes stored).
+    """
+    engine = Engine.from_seeds(settings.seeds_dir)
+    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+        articles = store.stored_articles(con)
+    analyses, _ = analyse_articles(engine, articles)
+    with (
+        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
+        store.transaction(con),
+    ):
+        if replace_old:
+            store.delete_results_except(con, engine.baseline_version)
+        store.save_baseline(con, engine.baseline, engine.baseline_version)
+        counts = save_analyses(
+            con, analyses, f"rescore-{new_run().run_id}", engine.baseline_version
+        )
+    return engine.baseline_version, *counts

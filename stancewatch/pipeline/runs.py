@@ -1,0 +1,128 @@
+"""The store steps of a monitor pass: each opens the database briefly, writes, and closes it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import duckdb
+
+from stancewatch import store
+from stancewatch.ingest import unique_entries
+from stancewatch.models import FeedConfig, FeedEntry, FeedState, ItemFailure, RunSummary
+from stancewatch.pipeline.work import Analysis, FeedPoll, PageOutcome, WorkQueue
+from stancewatch.positions import Engine
+from stancewatch.settings import Settings
+
+
+def begin_run(
+    settings: Settings, feeds: Sequence[FeedConfig], engine: Engine, summary: RunSummary
+) -> dict[str, FeedState]:
+    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+        store.sync_feeds(con, feeds)
+        store.save_baseline(con, engine.baseline, engine.baseline_version)
+        store.start_run(con, summary)
+        return store.feed_states(con)
+
+
+def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPoll]) -> WorkQueue:
+    """Save feed state and new entries, and return this run's queue (new and retried)."""
+    fresh: list[FeedEntry] = []
+    for poll in polls:
+        summary.feeds_polled += 1
+        if poll.failure:
+            summary.feeds_failed += 1
+            summary.errors.append(poll.failure)
+        elif poll.not_modified:
+            summary.feeds_not_modified += 1
+        elif poll.parsed:
+            fresh.extend(poll.parsed.entries)
+            for reason in poll.parsed.skipped_entries:
+                summary.errors.append(
+                    ItemFailure("parse", None, poll.feed.id, "SkippedEntry", reason)
+                )
+    summary.entries_seen = len(fresh)
+    with (
+        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
+        store.transaction(con),
+    ):
+        for poll in polls:
+            store.record_feed_poll(
+                con,
+                poll.feed.id,
+                ok=poll.failure is None,
+                status=poll.status,
+                etag=poll.etag,
+                last_modified=poll.last_modified,
+                error=poll.failure.message if poll.failure else None,
+                entries=len(poll.parsed.entries) if poll.parsed else 0,
+                bozo=poll.parsed.bozo_reason if poll.parsed else None,
+            )
+        summary.entries_new = store.add_entries(con, unique_entries(fresh), summary.run_id)
+        entries = store.pending_entries(con, limit=settings.max_articles_per_run)
+        attempts = store.entry_attempts(con, [entry.canonical_url for entry in entries])
+    return WorkQueue(entries=tuple(entries), attempts=attempts)
+
+
+def record_results(
+    settings: Settings,
+    summary: RunSummary,
+    outcomes: Sequence[PageOutcome],
+    analyses: Sequence[Analysis],
+    baseline_version: str,
+    extra_failures: Sequence[ItemFailure] = (),
+) -> RunSummary:
+    """One write step for everything the run found; closes the run with its status."""
+    articles = [outcome.article for outcome in outcomes if outcome.article]
+    for outcome in outcomes:
+        summary.errors.extend(outcome.failures)
+    summary.errors.extend(extra_failures)
+    summary.articles_from_feed = sum(1 for a in articles if a.text_source == "feed")
+    with (
+        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
+        store.transaction(con),
+    ):
+        summary.articles_stored = store.add_articles(con, articles, summary.run_id)
+        summary.statements_stored, summary.changes_stored = save_analyses(
+            con, analyses, summary.run_id, baseline_version
+        )
+        store.mark_entries(
+            con,
+            [
+                (o.entry.canonical_url, o.status, o.failures[-1].message if o.failures else None)
+                for o in outcomes
+            ],
+        )
+        store.add_item_errors(con, summary.run_id, summary.errors)
+        summary.finished_at = datetime.now(UTC)
+        summary.status = "partial" if summary.errors else "ok"
+        store.finish_run(con, summary)
+    return summary
+
+
+def save_analyses(
+    con: duckdb.DuckDBPyConnection,
+    analyses: Sequence[Analysis],
+    run_id: str,
+    baseline_version: str,
+) -> tuple[int, int]:
+    """Store every statement and change found; returns how many of each were new."""
+    statements = [(a.canonical_url, s) for a in analyses for s in a.comparison.statements]
+    changes = [(a.canonical_url, c) for a in analyses for c in a.comparison.changes]
+    return (
+        store.add_statements(con, statements, run_id, baseline_version),
+        store.add_changes(con, changes, run_id, baseline_version),
+    )
+
+
+def fail_run(settings: Settings, summary: RunSummary, reason: str) -> None:
+    """Mark a run failed after a fatal error, if the database can still be written."""
+    summary.finished_at = datetime.now(UTC)
+    summary.status = "failed"
+    summary.errors.append(ItemFailure("run", None, None, "FatalError", reason))
+    try:
+        with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+            store.add_item_errors(con, summary.run_id, summary.errors[-1:])
+            store.finish_run(con, summary)
+    except Exception:  # the original error is what the user needs to see
+        return
