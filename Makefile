@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup demo test lint lock-check eval bench clean
+.PHONY: setup demo test lint lock-check eval eval-real bench clean
 
 # Installs come from uv.lock (exact versions); --frozen refuses to re-resolve, and `make lock-check`
 # (run by CI) fails when pyproject.toml and the lock disagree. --inexact keeps uv itself in .venv.
@@ -37,6 +37,12 @@ lint: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/stancewatch eval eval/ceasefire eval/ev_tariffs
+
+# Real published articles (eval/real/*): labels in ../shared/corpora/news-real, texts rebuilt in a
+# cache outside the repository (STANCEWATCH_NEWS_REAL_DIR, default ~/.cache/stancewatch/news-real).
+# Not run by CI, which has no cache.
+eval-real: $(STAMP)
+	$(BIN)/stancewatch eval eval/real
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_compare.py

@@ -17,6 +17,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "STANCEWATCH_"
 
 
+def _user_cache_dir() -> Path:
+    """The user's cache folder: $XDG_CACHE_HOME, else ~/.cache."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    return Path(xdg) if xdg else Path.home() / ".cache"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, in one place. Read at the edges (CLI, flows) and passed in."""
@@ -48,6 +54,9 @@ class Settings:
 
     # Scheduling
     interval_minutes: int = 15
+
+    # Evaluation: where the real-article texts of eval/real/ sets are rebuilt (never committed)
+    news_real_dir: Path = _user_cache_dir() / "stancewatch" / "news-real"
 
     @property
     def feed_list_path(self) -> Path:

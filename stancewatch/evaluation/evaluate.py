@@ -3,188 +3,34 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from stancewatch.errors import ConfigError, StancewatchError
 from stancewatch.evaluation.floors import FloorViolation, check_floors, load_floors
+from stancewatch.evaluation.real import POOLED, REAL_SET_FILE, is_real_set, load_real_set
 from stancewatch.evaluation.scoring import (
-    KINDS,
-    GoldArticle,
-    GoldChange,
+    CONFIDENT,
     SetScore,
     format_rate,
+    pool_scores,
     score_set,
 )
+from stancewatch.evaluation.sets import EvalSet, load_set, read_article
 from stancewatch.models import Comparison
 
-LABELS_FILE = "labels.json"
-ARTICLES_DIR = "articles"
-DEFAULT_SEEDS = "seeds"
-
-
-# --- labeled sets --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EvalSet:
-    """A labeled set: its directory, the seeds it is judged against, and its articles."""
-
-    name: str
-    directory: Path
-    seeds_dir: Path
-    articles: tuple[GoldArticle, ...]
-
-    def article_path(self, name: str) -> Path:
-        return self.directory / ARTICLES_DIR / name
-
-    @property
-    def n_decoys(self) -> int:
-        return sum(1 for a in self.articles if a.decoy)
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise ValueError(f"duplicate key {key!r}")
-        seen[key] = value
-    return seen
-
-
-def _fail(path: Path, message: str) -> ConfigError:
-    return ConfigError(message, file=str(path))
-
-
-def _check_keys(path: Path, where: str, table: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise _fail(path, f"{where}: unknown key(s) {', '.join(unknown)}")
-
-
-def _parse_change(path: Path, where: str, raw: object) -> GoldChange:
-    if not isinstance(raw, dict):
-        raise _fail(path, f"{where}: a change must be an object")
-    _check_keys(path, where, raw, {"actor", "issue", "kind", "note"})
-    values: dict[str, str] = {}
-    for key in ("actor", "issue", "kind"):
-        value = raw.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise _fail(path, f"{where}: '{key}' must be a non-empty string")
-        values[key] = value.strip()
-    if values["kind"] not in KINDS:
-        raise _fail(
-            path, f"{where}: unknown kind {values['kind']!r} (expected one of {', '.join(KINDS)})"
-        )
-    note = raw.get("note", "")
-    if not isinstance(note, str):
-        raise _fail(path, f"{where}: 'note' must be a string")
-    return GoldChange(values["actor"], values["issue"], values["kind"], note)
-
-
-def _parse_article(path: Path, name: str, raw: object) -> GoldArticle:
-    where = f"articles[{name!r}]"
-    if not name.endswith(".txt") or "/" in name or "\\" in name:
-        raise _fail(path, f"{where}: article names are .txt file names inside {ARTICLES_DIR}/")
-    if not isinstance(raw, dict):
-        raise _fail(path, f"{where}: must be an object")
-    _check_keys(path, where, raw, {"related", "decoy", "changes"})
-    related = raw.get("related")
-    decoy = raw.get("decoy", False)
-    changes_raw = raw.get("changes")
-    if not isinstance(related, bool):
-        raise _fail(path, f"{where}: 'related' must be true or false")
-    if not isinstance(decoy, bool):
-        raise _fail(path, f"{where}: 'decoy' must be true or false")
-    if not isinstance(changes_raw, list):
-        raise _fail(path, f"{where}: 'changes' must be a list (use [] for none)")
-    changes = tuple(
-        _parse_change(path, f"{where}.changes[{i}]", c) for i, c in enumerate(changes_raw)
-    )
-    if decoy and related:
-        raise _fail(path, f"{where}: a decoy is about another story, so 'related' must be false")
-    if not related and changes:
-        raise _fail(path, f"{where}: an unrelated article cannot have changes")
-    pairs = [(c.actor, c.issue) for c in changes]
-    duplicated = sorted({p for p in pairs if pairs.count(p) > 1})
-    if duplicated:
-        listed = ", ".join(f"{a}/{i}" for a, i in duplicated)
-        raise _fail(path, f"{where}: more than one label for {listed} (one per actor and issue)")
-    return GoldArticle(name, related, decoy, changes)
-
-
-def _check_ids(path: Path, seeds_dir: Path, articles: Iterable[GoldArticle]) -> None:
-    """Check actor and issue ids against the seeds' watchlist, when there is one."""
-    from stancewatch.positions import WATCHLIST_FILE, load_watchlist
-
-    watchlist_path = seeds_dir / WATCHLIST_FILE
-    if not watchlist_path.is_file():
-        return
-    watchlist = load_watchlist(watchlist_path)
-    actors = {a.id for a in watchlist.actors}
-    issues = {i.id for i in watchlist.issues}
-    for article in articles:
-        for change in article.changes:
-            if change.actor not in actors:
-                raise _fail(path, f"{article.name}: unknown actor id {change.actor!r}")
-            if change.issue not in issues:
-                raise _fail(path, f"{article.name}: unknown issue id {change.issue!r}")
-
-
-def load_set(directory: Path) -> EvalSet:
-    """Read <directory>/labels.json and check it against <directory>/articles/*.txt."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise ConfigError("evaluation set directory not found", file=str(directory))
-    path = directory / LABELS_FILE
-    if not path.is_file():
-        raise _fail(path, "labels file not found")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicate_keys)
-    except UnicodeDecodeError as exc:
-        raise _fail(path, f"not UTF-8 text ({exc.reason})") from exc
-    except json.JSONDecodeError as exc:
-        raise _fail(
-            path, f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from exc
-    except ValueError as exc:
-        raise _fail(path, f"invalid JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise _fail(path, "the top level must be an object with 'articles'")
-    _check_keys(path, "top level", data, {"seeds", "articles"})
-    seeds_raw = data.get("seeds", DEFAULT_SEEDS)
-    if not isinstance(seeds_raw, str) or not seeds_raw.strip():
-        raise _fail(path, "'seeds' must be a path relative to the set directory")
-    seeds_dir = (directory / seeds_raw).resolve()
-    if not seeds_dir.is_dir():
-        raise _fail(path, f"seeds directory {seeds_raw!r} not found (resolved to {seeds_dir})")
-    raw_articles = data.get("articles")
-    if not isinstance(raw_articles, dict) or not raw_articles:
-        raise _fail(path, "'articles' must be a non-empty object of file name -> labels")
-    articles = tuple(_parse_article(path, name, raw) for name, raw in sorted(raw_articles.items()))
-    articles_dir = directory / ARTICLES_DIR
-    on_disk = {p.name for p in articles_dir.glob("*.txt")} if articles_dir.is_dir() else set()
-    missing = sorted({a.name for a in articles} - on_disk)
-    if missing:
-        raise _fail(path, f"labeled but not found in {ARTICLES_DIR}/: {', '.join(missing)}")
-    unlabeled = sorted(on_disk - {a.name for a in articles})
-    if unlabeled:
-        raise _fail(path, f"articles without labels: {', '.join(unlabeled)}")
-    _check_ids(path, seeds_dir, articles)
-    return EvalSet(directory.resolve().name, directory, seeds_dir, articles)
-
-
-def read_article(path: Path) -> tuple[str, str | None]:
-    """Body text and title of an article file whose first line is the headline."""
-    text = path.read_text(encoding="utf-8").replace("\r\n", "\n").strip()
-    first, _, rest = text.partition("\n")
-    if not rest.strip():
-        return text, None
-    return rest.strip(), first.strip()
+__all__ = [
+    "EvalSet",
+    "evaluate_sets",
+    "load_set",
+    "main",
+    "read_article",
+    "render_report",
+    "run_eval",
+]
 
 
 # --- running and rendering -----------------------------------------------------------------------
@@ -196,14 +42,20 @@ class Predictor(Protocol):
     def compare_text(self, text: str, title: str | None = None) -> Comparison: ...
 
 
-EngineFactory = Callable[[Path], Predictor]
+EngineFactory = Callable[[EvalSet], Predictor]
 
 
-def default_engine(seeds_dir: Path) -> Predictor:
-    """The real engine, built from the seeds directory."""
-    from stancewatch.positions import Engine
+def default_engine(eval_set: EvalSet) -> Predictor:
+    """The real engine, built from the set's seeds (and seed documents kept elsewhere)."""
+    from stancewatch.positions import OVERRIDES_FILE, WATCHLIST_FILE, Engine
 
-    return Engine.from_seeds(seeds_dir)
+    if eval_set.seed_documents is None:
+        return Engine.from_seeds(eval_set.seeds_dir)
+    return Engine.from_parts(
+        eval_set.seeds_dir / WATCHLIST_FILE,
+        eval_set.seeds_dir / OVERRIDES_FILE,
+        eval_set.seed_documents,
+    )
 
 
 def predict_set(eval_set: EvalSet, predictor: Predictor) -> dict[str, Comparison]:
@@ -215,28 +67,59 @@ def predict_set(eval_set: EvalSet, predictor: Predictor) -> dict[str, Comparison
     return predictions
 
 
+def expand_sets(dirs: Sequence[Path]) -> list[Path]:
+    """The sets named: a folder of real-article sets (eval/real) stands for each of them."""
+    out: list[Path] = []
+    for d in map(Path, dirs):
+        inner = sorted(p.parent for p in d.glob(f"*/{REAL_SET_FILE}"))
+        plain = is_real_set(d) or (d / "labels.json").is_file()
+        out += inner if inner and not plain else [d]
+    return out
+
+
 def evaluate_sets(
     dirs: Sequence[Path],
     floors_path: Path,
     engine_factory: EngineFactory = default_engine,
+    texts_cache: Path | None = None,
 ) -> tuple[list[SetScore], list[FloorViolation]]:
-    """Load, predict and score every set, then check each against its floors."""
+    """Load, predict and score every set, then check each against its floors.
+
+    Real-article sets (a set.toml) read their texts from texts_cache (default: the setting).
+    """
     floors = load_floors(floors_path)
-    sets = [load_set(Path(d)) for d in dirs]
+    if texts_cache is None:
+        from stancewatch.settings import Settings
+
+        texts_cache = Settings.from_env().news_real_dir
+    sets = [
+        load_real_set(d, texts_cache) if is_real_set(d) else load_set(d) for d in expand_sets(dirs)
+    ]
     names = [s.name for s in sets]
     clashes = sorted({n for n in names if names.count(n) > 1})
     if clashes:
         raise ConfigError(f"several sets share the name {', '.join(clashes)}; floors are per name")
-    engines: dict[Path, Predictor] = {}
+    engines: dict[tuple[Path, str], Predictor] = {}
     scores: list[SetScore] = []
     violations: list[FloorViolation] = []
     for eval_set in sets:
-        if eval_set.seeds_dir not in engines:
-            engines[eval_set.seeds_dir] = engine_factory(eval_set.seeds_dir)
-        predictions = predict_set(eval_set, engines[eval_set.seeds_dir])
-        score = score_set(eval_set.name, eval_set.articles, predictions)
-        scores.append(score)
+        violations += [FloorViolation(eval_set.name, p) for p in eval_set.problems]
+        if not eval_set.articles:
+            continue
+        key = (eval_set.seeds_dir, eval_set.name if eval_set.seed_documents is not None else "")
+        if key not in engines:
+            engines[key] = engine_factory(eval_set)
+        predictions = predict_set(eval_set, engines[key])
+        score = score_set(
+            eval_set.name, eval_set.articles, predictions, eval_set.level, eval_set.missing
+        )
+        scores.append(replace(score, held_out=eval_set.held_out, rebuild=eval_set.rebuild))
         violations += check_floors(score, floors, Path(floors_path).name)
+    tuned_real = [s for s in scores if s.level == "actor" and not s.held_out]
+    if len(tuned_real) > 1:
+        pooled = pool_scores(POOLED, tuned_real)
+        scores.append(pooled)
+        violations += check_floors(pooled, floors, Path(floors_path).name)
     return scores, violations
 
 
@@ -247,16 +130,29 @@ def _short(text: str, limit: int = 140) -> str:
 
 def render_score(score: SetScore, violations: Sequence[FloorViolation], verbose: bool) -> str:
     """A plain-text table of one set's metrics, its floor checks and (verbose) its errors."""
-    lines = [f"== {score.name}: {score.n_articles} articles ({score.n_decoys} decoys) =="]
+    label = " (held out: never tuned on)" if score.held_out else ""
+    if score.name == POOLED:
+        label = " (the real sets not held out, pooled)"
+    lines = [f"== {score.name}: {score.n_articles} articles ({score.n_decoys} decoys){label} =="]
     header = f"{'kind':<12}{'gold':>6}{'pred':>6}{'tp':>6}{'fp':>6}{'fn':>6}"
     lines.append(header + f"{'prec':>7}{'rec':>7}{'f1':>7}")
-    rows = [*score.per_kind.items(), ("shift", score.shift)]
+    rows = [*score.per_kind.items(), ("shift", score.shift), ("movement", score.movement)]
     for name, c in rows:
         lines.append(
             f"{name:<12}{c.gold:>6}{c.predicted:>6}{c.tp:>6}{c.fp:>6}{c.fn:>6}"
             f"{format_rate(c.precision):>7}{format_rate(c.recall):>7}{format_rate(c.f1):>7}"
         )
-    lines.append("(shift = reversal + softening + hardening, exact kind; '—' = nothing to score)")
+    if score.level == "actor":
+        lines.append(
+            "(per kind: exact kind per (article, actor); shift = any reversal, softening or "
+            "hardening of the actor in the article; movement = a shift or a new; "
+            "'—' = nothing to score)"
+        )
+    else:
+        lines.append(
+            "(shift = reversal + softening + hardening, exact kind; movement = a shift or a new "
+            "per (article, actor); '—' = nothing to score)"
+        )
     lines.append(f"macro-F1 over kinds with items: {format_rate(score.macro_f1)}")
     lines.append(
         f"relatedness accuracy: {format_rate(score.relatedness_accuracy)} "
@@ -270,10 +166,27 @@ def render_score(score: SetScore, violations: Sequence[FloorViolation], verbose:
         f"reaffirmation rate: {format_rate(score.reaffirmed_rate)} "
         f"({score.reaffirmed_kept}/{score.reaffirmed_total})"
     )
+    confident = score.reliability_above(CONFIDENT)
+    lines.append(
+        f"changes with confidence >= {CONFIDENT}: {format_rate(confident.share)} right "
+        f"({confident.correct}/{confident.total})"
+    )
+    if score.missing:
+        lines.append(
+            f"texts missing ({len(score.missing)}, not scored): {', '.join(score.missing)}"
+        )
+        lines.append(f"  to score them: {score.rebuild}")
     mine = [v for v in violations if v.set_name == score.name]
     lines.append("floors: " + ("all met" if not mine else f"{len(mine)} violated"))
     lines += [f"  FAIL {v.message}" for v in mine]
     if verbose:
+        lines.append("reliability (emitted changes, not reaffirmations):")
+        lines.append(f"  {'confidence':<12}{'changes':>8}{'right':>7}{'share':>7}")
+        for b in score.reliability:
+            lines.append(
+                f"  {b.low:.1f}–{b.high:.1f}{'':<5}{b.total:>8}{b.correct:>7}"
+                f"{format_rate(b.share):>7}"
+            )
         lines.append(f"errors ({len(score.errors)} articles):")
         for err in score.errors:
             lines.append(f"  {err.article}")
@@ -287,11 +200,39 @@ def render_score(score: SetScore, violations: Sequence[FloorViolation], verbose:
     return "\n".join(lines)
 
 
+def render_summary(scores: Sequence[SetScore]) -> str:
+    """One line per set: the figures a real-article evaluation is judged by."""
+    header = (
+        f"{'set':<22}{'shift P':>8}{'R':>6}{'F1':>6}{'move F1':>9}{'related':>9}"
+        f"{'decoy ch.':>10}{'conf>=0.8 right':>17}"
+    )
+    lines = ["summary (real sets score shifts and movements per (article, actor)):", header]
+    for s in scores:
+        confident = s.reliability_above(CONFIDENT)
+        lines.append(
+            f"{s.name + (' *' if s.held_out else ''):<22}{format_rate(s.shift.precision):>8}"
+            f"{format_rate(s.shift.recall):>6}{format_rate(s.shift.f1):>6}"
+            f"{format_rate(s.movement.f1):>9}{format_rate(s.relatedness_accuracy):>9}"
+            f"{s.decoy_changes:>10}{format_rate(confident.share):>10} ({confident.correct}/"
+            f"{confident.total})"
+        )
+    if any(s.held_out for s in scores):
+        lines.append("* held out: never tuned on")
+    return "\n".join(lines)
+
+
 def render_report(
     scores: Sequence[SetScore], violations: Sequence[FloorViolation], verbose: bool = False
 ) -> str:
     """Every set's table, then the overall verdict."""
     parts = [render_score(s, violations, verbose) for s in scores]
+    scored = {s.name for s in scores}
+    for name in dict.fromkeys(v.set_name for v in violations if v.set_name not in scored):
+        unscored = [f"== {name}: not scored =="]
+        unscored += [f"  FAIL {v.message}" for v in violations if v.set_name == name]
+        parts.append("\n".join(unscored))
+    if any(s.level == "actor" for s in scores):
+        parts.append(render_summary(scores))
     verdict = "PASS" if not violations else f"FAIL ({len(violations)} floor violation(s))"
     return "\n\n".join([*parts, verdict])
 

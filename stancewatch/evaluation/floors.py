@@ -12,8 +12,8 @@ from stancewatch.evaluation.scoring import KINDS, SetScore, format_rate
 
 #: Floors that are minimums (the metric must be at least the floor).
 MIN_METRICS: frozenset[str] = frozenset(
-    [f"{k}_{m}" for k in (*KINDS, "shift") for m in ("precision", "recall", "f1")]
-    + ["macro_f1", "relatedness_accuracy", "reaffirmed_rate"]
+    [f"{k}_{m}" for k in (*KINDS, "shift", "movement") for m in ("precision", "recall", "f1")]
+    + ["macro_f1", "relatedness_accuracy", "reaffirmed_rate", "confident_precision"]
 )
 #: Floors that are maximums (counts of false alarms that must not be exceeded).
 MAX_METRICS: frozenset[str] = frozenset(["decoy_false_alarms", "decoy_changes"])

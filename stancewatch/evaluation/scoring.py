@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from stancewatch.models import Comparison
 
@@ -12,6 +13,17 @@ SHIFT_KINDS: tuple[str, ...] = ("reversal", "softening", "hardening")
 
 #: One scored unit: (article file name, actor id, change kind).
 Item = tuple[str, str, str]
+#: One (article, actor) unit: how the real-article sets score shifts and movements.
+Pair = tuple[str, str]
+
+#: How shifts are matched: "kind" needs the exact shift kind (the written sets), "actor" counts
+#: any shift of that actor in that article (the real-article sets, as their labels are made).
+Level = Literal["kind", "actor"]
+
+#: Confidence from which a change is meant to be right at least nine times in ten.
+CONFIDENT = 0.8
+#: Upper edges of the confidence bins of the reliability table.
+CONFIDENCE_BINS: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
 
 
 # --- gold labels ---------------------------------------------------------------------------------
@@ -91,6 +103,20 @@ class ArticleErrors:
 
 
 @dataclass(frozen=True)
+class ReliabilityBin:
+    """Emitted changes (not reaffirmations) whose confidence falls in [low, high)."""
+
+    low: float
+    high: float
+    total: int
+    correct: int
+
+    @property
+    def share(self) -> float | None:
+        return self.correct / self.total if self.total else None
+
+
+@dataclass(frozen=True)
 class SetScore:
     """Every metric of one set."""
 
@@ -105,6 +131,12 @@ class SetScore:
     reaffirmed_kept: int
     reaffirmed_total: int
     errors: tuple[ArticleErrors, ...]
+    movement: PRF = PRF(0, 0, 0)  # (article, actor) with any shift or new
+    reliability: tuple[ReliabilityBin, ...] = ()
+    level: Level = "kind"
+    missing: tuple[str, ...] = ()  # labeled articles whose text is absent (not scored)
+    held_out: bool = False  # never tuned on: reported beside the others, never pooled
+    rebuild: str = ""  # how to get the missing texts
 
     @property
     def macro_f1(self) -> float | None:
@@ -122,16 +154,62 @@ class SetScore:
     def metrics(self) -> dict[str, float | None]:
         """Flat metric names, as used in floors.toml (None: not measurable on this set)."""
         out: dict[str, float | None] = {}
-        for name, counts in (*self.per_kind.items(), ("shift", self.shift)):
+        groups = (*self.per_kind.items(), ("shift", self.shift), ("movement", self.movement))
+        for name, counts in groups:
             out[f"{name}_precision"] = counts.precision
             out[f"{name}_recall"] = counts.recall
             out[f"{name}_f1"] = counts.f1
         out["macro_f1"] = self.macro_f1
         out["relatedness_accuracy"] = self.relatedness_accuracy
         out["reaffirmed_rate"] = self.reaffirmed_rate
+        out["confident_precision"] = self.reliability_above(CONFIDENT).share
         out["decoy_false_alarms"] = float(self.decoy_false_alarms)
         out["decoy_changes"] = float(self.decoy_changes)
         return out
+
+    def reliability_above(self, threshold: float) -> ReliabilityBin:
+        """Emitted changes with confidence >= threshold, and how many are right."""
+        chosen = [b for b in self.reliability if b.low >= threshold - 1e-9]
+        return ReliabilityBin(
+            threshold, 1.0, sum(b.total for b in chosen), sum(b.correct for b in chosen)
+        )
+
+
+def _add(a: PRF, b: PRF) -> PRF:
+    return PRF(a.tp + b.tp, a.fp + b.fp, a.fn + b.fn)
+
+
+def pool_scores(name: str, scores: Sequence[SetScore]) -> SetScore:
+    """One score over several sets' items (micro-averaged), as if they were one set."""
+    if not scores:
+        raise ValueError("nothing to pool")
+    first = scores[0]
+    per_kind = dict(first.per_kind)
+    shift, movement = first.shift, first.movement
+    bins = list(first.reliability)
+    for score in scores[1:]:
+        per_kind = {k: _add(per_kind[k], score.per_kind[k]) for k in per_kind}
+        shift, movement = _add(shift, score.shift), _add(movement, score.movement)
+        bins = [
+            ReliabilityBin(a.low, a.high, a.total + b.total, a.correct + b.correct)
+            for a, b in zip(bins, score.reliability, strict=True)
+        ]
+    return SetScore(
+        name=name,
+        n_articles=sum(s.n_articles for s in scores),
+        n_decoys=sum(s.n_decoys for s in scores),
+        per_kind=per_kind,
+        shift=shift,
+        related_correct=sum(s.related_correct for s in scores),
+        decoy_false_alarms=sum(s.decoy_false_alarms for s in scores),
+        decoy_changes=sum(s.decoy_changes for s in scores),
+        reaffirmed_kept=sum(s.reaffirmed_kept for s in scores),
+        reaffirmed_total=sum(s.reaffirmed_total for s in scores),
+        errors=(),
+        movement=movement,
+        reliability=tuple(bins),
+        level=first.level,
+    )
 
 
 def format_rate(value: float | None) -> str:
@@ -155,21 +233,71 @@ def _of_kinds(items: set[Item], kinds: Iterable[str]) -> set[Item]:
     return {item for item in items if item[2] in wanted}
 
 
+def _pairs(items: Iterable[Item], kinds: Iterable[str]) -> set[Pair]:
+    wanted = set(kinds)
+    return {(name, actor) for name, actor, kind in items if kind in wanted}
+
+
+def _shift_prf(gold: set[Item], pred: set[Item], level: Level) -> PRF:
+    if level == "kind":
+        return prf(_of_kinds(gold, SHIFT_KINDS), _of_kinds(pred, SHIFT_KINDS))
+    gold_pairs, pred_pairs = _pairs(gold, SHIFT_KINDS), _pairs(pred, SHIFT_KINDS)
+    return PRF(
+        len(gold_pairs & pred_pairs), len(pred_pairs - gold_pairs), len(gold_pairs - pred_pairs)
+    )
+
+
+def _movement_prf(gold: set[Item], pred: set[Item]) -> PRF:
+    moves = (*SHIFT_KINDS, "new")
+    gold_pairs, pred_pairs = _pairs(gold, moves), _pairs(pred, moves)
+    return PRF(
+        len(gold_pairs & pred_pairs), len(pred_pairs - gold_pairs), len(gold_pairs - pred_pairs)
+    )
+
+
+def _is_right(gold: set[Item], name: str, actor: str, kind: str, level: Level) -> bool:
+    """Whether one emitted change counts as right at the set's scoring level."""
+    if kind == "new" or level == "kind":
+        return (name, actor, kind) in gold
+    return any((name, actor, k) in gold for k in SHIFT_KINDS)
+
+
+def reliability_table(
+    gold: set[Item], predictions: Mapping[str, Comparison], level: Level
+) -> tuple[ReliabilityBin, ...]:
+    """Per confidence bin, the emitted changes (not reaffirmations) and how many are right."""
+    counts = [[0, 0] for _ in CONFIDENCE_BINS]
+    for name, comp in predictions.items():
+        for change in comp.changes:
+            if change.kind == "reaffirmed":
+                continue
+            index = next(i for i, top in enumerate(CONFIDENCE_BINS) if change.confidence < top)
+            counts[index][0] += 1
+            counts[index][1] += _is_right(gold, name, change.actor, change.kind, level)
+    lows = (0.0, *CONFIDENCE_BINS[:-1])
+    return tuple(
+        ReliabilityBin(low, min(high, 1.0), total, right)
+        for low, high, (total, right) in zip(lows, CONFIDENCE_BINS, counts, strict=True)
+    )
+
+
 def score_set(
-    name: str, articles: Sequence[GoldArticle], predictions: Mapping[str, Comparison]
+    name: str,
+    articles: Sequence[GoldArticle],
+    predictions: Mapping[str, Comparison],
+    level: Level = "kind",
+    missing: Sequence[str] = (),
 ) -> SetScore:
     """Score predictions (one Comparison per article file name) against the gold labels."""
     names = {a.name for a in articles}
     if set(predictions) != names:
-        missing = sorted(names - set(predictions))
+        absent = sorted(names - set(predictions))
         extra = sorted(set(predictions) - names)
-        raise ValueError(
-            f"predictions do not match the articles (missing {missing}, extra {extra})"
-        )
+        raise ValueError(f"predictions do not match the articles (missing {absent}, extra {extra})")
     gold = gold_items(articles)
     pred = predicted_items(predictions)
     per_kind = {k: prf(_of_kinds(gold, [k]), _of_kinds(pred, [k])) for k in KINDS}
-    shift = prf(_of_kinds(gold, SHIFT_KINDS), _of_kinds(pred, SHIFT_KINDS))
+    shift = _shift_prf(gold, pred, level)
 
     moves = (*SHIFT_KINDS, "new")
     kept = 0
@@ -206,6 +334,10 @@ def score_set(
         reaffirmed_kept=kept,
         reaffirmed_total=len(reaffirmed_gold),
         errors=tuple(errors),
+        movement=_movement_prf(gold, pred),
+        reliability=reliability_table(gold, predictions, level),
+        level=level,
+        missing=tuple(missing),
     )
 
 

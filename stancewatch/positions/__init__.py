@@ -10,6 +10,7 @@ from stancewatch.positions.reader import Reader
 from stancewatch.positions.watchlist import (
     OVERRIDES_FILE,
     WATCHLIST_FILE,
+    SeedDocument,
     load_overrides,
     load_seed_documents,
     load_watchlist,
@@ -21,6 +22,7 @@ __all__ = [
     "WATCHLIST_FILE",
     "Engine",
     "Reader",
+    "SeedDocument",
     "baseline_version",
     "build_baseline",
     "compare",

@@ -106,6 +106,29 @@ def build_baseline(
     return tuple(sorted(positions.values(), key=lambda p: (p.actor, p.issue)))
 
 
+#: Per actor and issue, the (normalised) sentences the seed documents state it in.
+SeedSentences = Mapping[tuple[str, str], frozenset[str]]
+
+
+def sentence_key(sentence: str) -> str:
+    """A sentence as compared with the seeds': case and spacing do not matter."""
+    return " ".join(sentence.split()).casefold()
+
+
+def seed_sentences(documents: Sequence[tuple[str, Sequence[Statement]]]) -> SeedSentences:
+    """Every sentence in which the seeds state a position, per actor and issue.
+
+    The baseline keeps one position per pair, but a seed may state the pair several times
+    (rejecting one offer, backing another); restating any of those is where things stood.
+    """
+    found: dict[tuple[str, str], set[str]] = {}
+    for _, statements in documents:
+        for s in statements:
+            if s.attribution != "third_party":
+                found.setdefault((s.actor, s.issue), set()).add(sentence_key(s.sentence))
+    return {key: frozenset(v) for key, v in found.items()}
+
+
 def _sign(x: float) -> int:
     return (x > 0) - (x < 0)
 
@@ -233,13 +256,18 @@ def _drop_weak_crossings(
 
 
 def compare(
-    statements: Sequence[Statement], baseline: Sequence[BaselinePosition]
+    statements: Sequence[Statement],
+    baseline: Sequence[BaselinePosition],
+    seeds: SeedSentences | None = None,
 ) -> tuple[Change, ...]:
     """Changes (and reaffirmations) of one text's statements against the baseline.
 
     Third-party claims never count for the actor they describe. Per actor and issue the
-    best-attributed non-background statement decides; background recaps can only reaffirm.
+    best-attributed non-background statement decides; background recaps can only reaffirm,
+    and so can a sentence the seeds already state the pair in (a reprinted background
+    paragraph, or the seed itself).
     """
+    seeds = seeds or {}
     index = {(p.actor, p.issue): p for p in baseline}
     groups: dict[tuple[str, str], list[Statement]] = {}
     for s in statements:
@@ -254,12 +282,27 @@ def compare(
             # A stance with no baseline must rest on its own cue: a bare "shifted" carries no
             # stance, and one that shares the direction of the actor's baselined stance in the
             # same sentence is an aspect of that stance (the deal's terms), not a new position.
-            group = [s for s in group if s.stance != "shift" and not _is_aspect(s, anchors)]
+            # A pair the analyst dropped from the baseline stays dropped where the seeds said it.
+            known = seeds.get(key, frozenset())
+            group = [
+                s
+                for s in group
+                if s.stance != "shift"
+                and not _is_aspect(s, anchors)
+                and sentence_key(s.sentence) not in known
+            ]
             if not group:
                 continue
         news = [s for s in group if not s.background]
         pool = news or group
-        scored = _drop_weak_crossings([(s, classify(position, s)) for s in pool], position)
+        known = seeds.get(key, frozenset())
+        scored = _drop_weak_crossings(
+            [
+                (s, "reaffirmed" if sentence_key(s.sentence) in known else classify(position, s))
+                for s in pool
+            ],
+            position,
+        )
         s, kind = min(scored, key=lambda sk: _decisive_rank(*sk))
         if not news and kind != "reaffirmed":
             continue  # a recap never registers as a change

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from stancewatch.errors import ConfigError
 from stancewatch.models import BaselinePosition, Comparison, Watchlist
-from stancewatch.positions.compare import baseline_version, build_baseline, compare
+from stancewatch.positions.compare import (
+    SeedSentences,
+    baseline_version,
+    build_baseline,
+    compare,
+    seed_sentences,
+)
 from stancewatch.positions.reader import Reader
 from stancewatch.positions.watchlist import (
     OVERRIDES_FILE,
     WATCHLIST_FILE,
+    SeedDocument,
     load_overrides,
     load_seed_documents,
     load_watchlist,
@@ -29,11 +37,13 @@ class Engine:
         baseline: tuple[BaselinePosition, ...],
         baseline_version: str,
         reader: Reader | None = None,
+        seeds: SeedSentences | None = None,
     ) -> None:
         self.watchlist = watchlist
         self.baseline = baseline
         self.baseline_version = baseline_version
         self.reader = reader or Reader(watchlist)
+        self.seeds: SeedSentences = seeds or {}
 
     @classmethod
     def from_seeds(cls, seeds_dir: Path) -> Engine:
@@ -41,31 +51,47 @@ class Engine:
         seeds_dir = Path(seeds_dir)
         if not seeds_dir.is_dir():
             raise ConfigError("seeds directory not found", file=str(seeds_dir))
-        watchlist_path = seeds_dir / WATCHLIST_FILE
+        if not (seeds_dir / WATCHLIST_FILE).is_file():
+            raise ConfigError("watchlist not found", file=str(seeds_dir / WATCHLIST_FILE))
+        return cls.from_parts(
+            seeds_dir / WATCHLIST_FILE, seeds_dir / OVERRIDES_FILE, load_seed_documents(seeds_dir)
+        )
+
+    @classmethod
+    def from_parts(
+        cls,
+        watchlist_path: Path,
+        overrides_path: Path | None,
+        documents: Sequence[SeedDocument],
+    ) -> Engine:
+        """Build from a watchlist, optional overrides and seed documents kept anywhere.
+
+        With no documents the baseline is the overrides' positions alone (a topic whose seed
+        text is unavailable can still be described by the analyst).
+        """
         if not watchlist_path.is_file():
             raise ConfigError("watchlist not found", file=str(watchlist_path))
         watchlist = load_watchlist(watchlist_path)
-        overrides_path = seeds_dir / OVERRIDES_FILE
-        overrides = load_overrides(overrides_path, watchlist)
-        documents = load_seed_documents(seeds_dir)
+        overrides = load_overrides(overrides_path, watchlist) if overrides_path else ()
         reader = Reader(watchlist)
         readings = [
             (doc.name, reader.read(doc.text, judge_scope=False).statements) for doc in documents
         ]
         baseline = build_baseline(readings, overrides)
         parts: list[str | bytes] = [watchlist_path.read_bytes()]
-        if overrides_path.is_file():
+        if overrides_path is not None and overrides_path.is_file():
             parts.append(overrides_path.read_bytes())
         for doc in documents:
             parts += [doc.name, doc.text]
-        return cls(watchlist, baseline, baseline_version(parts, ENGINE_VERSION), reader)
+        version = baseline_version(parts, ENGINE_VERSION)
+        return cls(watchlist, baseline, version, reader, seed_sentences(readings))
 
     def compare_text(self, text: str, title: str | None = None) -> Comparison:
         """Read one article and compare what it says with the baseline."""
         reading = self.reader.read(text, title)
         if not reading.related:
             return Comparison(related=False, relatedness=reading.relatedness)
-        changes = compare(reading.statements, self.baseline)
+        changes = compare(reading.statements, self.baseline, self.seeds)
         return Comparison(
             related=True,
             relatedness=reading.relatedness,
