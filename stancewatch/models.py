@@ -216,6 +216,22 @@ class Override:
 
 
 @dataclass(frozen=True)
+class StatementTrace:
+    """How the reader arrived at one statement, in words; filled only when asked to explain."""
+
+    holder: str  # the words that name the holder in the sentence ("he", "Netanyahu")
+    holder_how: str  # how the holder was found ("pronoun 'he' → Netanyahu, an earlier sentence")
+    attribution_why: str  # why the attribution is what it is
+    cue: str  # the words that state the stance ("refused … accept", "will not")
+    cue_how: str  # what kind of cue it is ("stance verb: reject", "modal 'will'")
+    object: str  # the words that name the issue
+    object_how: str  # how the issue was found ("named after the cue", "'it': named before")
+    negation: str | None  # "not", "no longer", or None
+    partial: bool  # the object is limited in scope ("a phased withdrawal")
+    recap: str  # the background decision and its reason
+
+
+@dataclass(frozen=True)
 class Statement:
     """One stated position found in a text: whose, on what, which way, and how we know."""
 
@@ -233,6 +249,7 @@ class Statement:
     shift: str | None = None  # "softer" / "firmer" when the text itself says the stance moved
     headline: bool = False  # found in the title: a weak statement the body should confirm
     resolved: bool = False  # holder or issue found by reference (pronoun, earlier sentence)
+    trace: StatementTrace | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -251,6 +268,14 @@ class BaselinePosition:
 
 
 @dataclass(frozen=True)
+class ChangeExplanation:
+    """Why a change was graded as it was; filled only when asked to explain."""
+
+    why: str  # which statement decided the pair and why it won
+    factors: tuple[tuple[str, float], ...]  # the confidence's make-up, multiplied in order
+
+
+@dataclass(frozen=True)
 class Change:
     """A graded comparison of one article statement with the baseline."""
 
@@ -263,6 +288,7 @@ class Change:
     attribution: Attribution
     confidence: float
     baseline: BaselinePosition | None = None  # None for kind == "new"
+    explanation: ChangeExplanation | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_shift(self) -> bool:
@@ -277,6 +303,8 @@ class Comparison:
     relatedness: float
     changes: tuple[Change, ...] = ()
     statements: tuple[Statement, ...] = ()
+    # When explained: per statement (same order), what the comparison made of it.
+    verdicts: tuple[str, ...] = ()
 
 
 # --- runs ------------------------------------------------------------------------------------

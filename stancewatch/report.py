@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from stancewatch.models import Change, Comparison, RunSummary
+from stancewatch.models import Change, Comparison, RunSummary, Statement
 
 OutputFormat = str  # "table" | "json" | "csv" | "jsonl"
 FORMATS = ("table", "json", "csv", "jsonl")
@@ -35,13 +35,71 @@ def change_to_dict(change: Change) -> dict[str, Any]:
 
 
 def comparison_to_dict(comparison: Comparison, *, source: str | None = None) -> dict[str, Any]:
+    """The compare contract; an explained comparison adds `explain` objects and `statements`."""
     out: dict[str, Any] = {}
     if source is not None:
         out["source"] = source
     out["related"] = comparison.related
     out["relatedness"] = round(comparison.relatedness, 3)
-    out["changes"] = [change_to_dict(change) for change in comparison.changes]
+    out["changes"] = []
+    for change in comparison.changes:
+        row = change_to_dict(change)
+        if change.explanation is not None:
+            row["explain"] = change_explanation_to_dict(change)
+        out["changes"].append(row)
+    if comparison.verdicts:
+        out["statements"] = [
+            statement_to_dict(s, verdict)
+            for s, verdict in zip(comparison.statements, comparison.verdicts, strict=True)
+        ]
     return out
+
+
+def change_explanation_to_dict(change: Change) -> dict[str, Any]:
+    """Why a change won its pair, and what its confidence is made of."""
+    explanation = change.explanation
+    if explanation is None:
+        return {}
+    return {
+        "why": explanation.why,
+        "confidence_factors": [
+            {"factor": name, "value": value} for name, value in explanation.factors
+        ],
+    }
+
+
+def statement_to_dict(s: Statement, verdict: str | None = None) -> dict[str, Any]:
+    """One statement with what was decided about it and, if traced, how it was read."""
+    row: dict[str, Any] = {
+        "actor": s.actor,
+        "issue": s.issue,
+        "stance": s.stance,
+        "score": s.score,
+        "attribution": s.attribution,
+        "source": s.source,
+        "sentence": s.sentence,
+        "sentence_index": s.sentence_index,
+        "headline": s.headline,
+    }
+    if verdict is not None:
+        row["verdict"] = verdict
+    trace = s.trace
+    if trace is not None:
+        row["explain"] = {
+            "holder": {"text": trace.holder, "how": trace.holder_how},
+            "attribution": {"kind": s.attribution, "why": trace.attribution_why},
+            "cue": {"text": trace.cue, "how": trace.cue_how},
+            "object": {"text": trace.object, "issue": s.issue, "how": trace.object_how},
+            "negation": trace.negation,
+            "modality": s.modality,
+            "condition": s.condition,
+            "partial": trace.partial,
+            "shift": s.shift,
+            "background": s.background,
+            "recap": trace.recap,
+            "resolved_by_reference": s.resolved,
+        }
+    return row
 
 
 def _plain(value: Any) -> Any:

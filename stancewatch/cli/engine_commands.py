@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from stancewatch import documents, pipeline, report
+from stancewatch.cli.explain_output import baseline_explanation, comparison_explanation
 from stancewatch.cli.output import (
     DbOpt,
     Format,
@@ -26,12 +27,30 @@ engine_app = typer.Typer(cls=GuardedGroup)
 
 
 @engine_app.command()
-def baseline(seeds: SeedsOpt = None, fmt: FormatOpt = Format.table) -> None:
+def baseline(
+    seeds: SeedsOpt = None,
+    fmt: FormatOpt = Format.table,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="List every statement read from the seeds, how it was read, and which one "
+            "became the baseline position and why.",
+        ),
+    ] = False,
+) -> None:
     """Show the baseline positions read from the seed documents, for review."""
     from stancewatch.positions import Engine
 
     settings = load_settings(seeds)
     engine = Engine.from_seeds(settings.seeds_dir)
+    if explain and fmt is not Format.table:
+        rows = [
+            {"seed_file": item.seed_file, **report.statement_to_dict(item.statement, item.verdict)}
+            for item in engine.explain_baseline()
+        ]
+        print_rows(rows, ["seed_file", "actor", "issue", "stance", "verdict", "sentence"], fmt)
+        return
     rows = [
         {
             "id": p.id,
@@ -52,6 +71,8 @@ def baseline(seeds: SeedsOpt = None, fmt: FormatOpt = Format.table) -> None:
         title=f"baseline {engine.baseline_version}",
         empty="the seed documents state no position of a watchlisted actor",
     )
+    if explain:
+        out.print("\n".join(baseline_explanation(engine.explain_baseline())), markup=False)
 
 
 @engine_app.command()
@@ -62,6 +83,14 @@ def compare(
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list reaffirmations in the table.")
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Show every statement: holder, attribution, cue, object, recap, and why "
+            "each change won (in --json: `explain` objects and a `statements` list).",
+        ),
+    ] = False,
 ) -> None:
     """Compare articles with the baseline and show what changed."""
     from stancewatch.positions import Engine
@@ -71,7 +100,7 @@ def compare(
     inputs = documents.expand_sources(sources)
     for source in inputs:
         text, title = documents.load_document(source, settings)
-        comparison = engine.compare_text(text, title)
+        comparison = engine.compare_text(text, title, explain=explain)
         if as_json:
             payload = report.comparison_to_dict(
                 comparison, source=source if len(inputs) > 1 else None
@@ -102,6 +131,8 @@ def compare(
             Format.table,
             empty="  no position changes",
         )
+        if explain:
+            out.print("\n".join(comparison_explanation(comparison)), markup=False)
 
 
 @engine_app.command()

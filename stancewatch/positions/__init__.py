@@ -5,7 +5,7 @@ names below (the engine is the usual entry point); the reader's helper modules a
 """
 
 from stancewatch.positions.compare import baseline_version, build_baseline, compare
-from stancewatch.positions.engine import ENGINE_VERSION, Engine
+from stancewatch.positions.engine import ENGINE_VERSION, Engine, SeedStatement
 from stancewatch.positions.reader import Reader
 from stancewatch.positions.watchlist import (
     OVERRIDES_FILE,
@@ -23,6 +23,7 @@ __all__ = [
     "Engine",
     "Reader",
     "SeedDocument",
+    "SeedStatement",
     "baseline_version",
     "build_baseline",
     "compare",

@@ -312,24 +312,26 @@ class Discourse:
             wanted = {person for _, person in mention.candidates}
             for m in reversed(pool):
                 if m.person in wanted and m.actor is not None:
-                    return with_actor(mention, m.actor, m.person)
+                    return with_actor(mention, m.actor, m.person, m)
             return mention
         kind = mention.pronoun
         if kind == "first":
             if speaker is not None and speaker.actor is not None:
-                return with_actor(mention, speaker.actor, speaker.person)
+                return with_actor(mention, speaker.actor, speaker.person, speaker)
             return mention
         if kind == "person":
             if speaker is not None and speaker.person and speaker.actor:
-                return with_actor(mention, speaker.actor, speaker.person)
+                return with_actor(mention, speaker.actor, speaker.person, speaker)
             people = [m for m in pool if m.person]
             if people:
-                return with_actor(mention, people[-1].actor or "", people[-1].person)
+                return with_actor(mention, people[-1].actor or "", people[-1].person, people[-1])
             # "A U.S. spokesman said ... '...,' he said": an unnamed official, the last
             # sentence's subject.
             opener = [m for i, m in self.recent if i == index - 1 and m.subject and m.start < 25]
             opener = opener[:1]
-            return with_actor(mention, opener[0].actor or "") if opener else mention
+            return (
+                with_actor(mention, opener[0].actor or "", None, opener[0]) if opener else mention
+            )
         wanted_kind = {"group": "group", "state": "state"}.get(kind or "")
         if (
             speaker is not None
@@ -337,7 +339,7 @@ class Discourse:
             and not speaker.person
             and (wanted_kind is None or self.kinds.get(speaker.actor) == wanted_kind)
         ):
-            return with_actor(mention, speaker.actor)
+            return with_actor(mention, speaker.actor, None, speaker)
         things = [
             m
             for m in pool
@@ -346,4 +348,4 @@ class Discourse:
             and m.kind != "adjective"
             and (wanted_kind is None or self.kinds.get(m.actor or "") == wanted_kind)
         ]
-        return with_actor(mention, things[-1].actor or "") if things else mention
+        return with_actor(mention, things[-1].actor or "", None, things[-1]) if things else mention

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from stancewatch.models import (
     BaselinePosition,
     Change,
+    ChangeExplanation,
     ChangeKind,
     Override,
     Statement,
@@ -54,6 +55,84 @@ def _baseline_rank(s: Statement) -> tuple[int, int, int, int, int]:
     )
 
 
+def _seed_winners(
+    documents: Sequence[tuple[str, Sequence[Statement]]],
+) -> dict[tuple[str, str], tuple[Statement, str, tuple[int, ...]]]:
+    """Per actor and issue, the seed statement that stands, its file and its rank."""
+    best: dict[tuple[str, str], tuple[Statement, str, tuple[int, ...]]] = {}
+    for position, (name, statements) in enumerate(documents):
+        for s in statements:
+            if s.attribution == "third_party" or s.stance == "shift":
+                continue
+            key = (s.actor, s.issue)
+            rank = (*_baseline_rank(s), position, s.sentence_index)
+            if key not in best or rank < best[key][2]:
+                best[key] = (s, name, rank)
+    return best
+
+
+_BASELINE_RANK_REASONS = (
+    "better attributed ({w.attribution} over {o.attribution})",
+    "in the body, not only the headline",
+    "unhedged",
+    "news, not a background recap",
+    "a firmer stance",
+    "in an earlier seed document",
+    "earlier in the document",
+)
+
+
+def baseline_verdicts(
+    documents: Sequence[tuple[str, Sequence[Statement]]],
+    overrides: Sequence[Override] = (),
+) -> list[list[str]]:
+    """Per seed document and statement: whether it became the baseline position and why."""
+    winners = _seed_winners(documents)
+    by_key = {(o.actor, o.issue): o for o in overrides}
+    out: list[list[str]] = []
+    for position, (_, statements) in enumerate(documents):
+        verdicts: list[str] = []
+        for s in statements:
+            key = (s.actor, s.issue)
+            override = by_key.get(key)
+            winner = winners.get(key)
+            if s.attribution == "third_party":
+                verdicts.append("a third party's claim: never a baseline position")
+            elif s.stance == "shift":
+                verdicts.append("a bare move ('softened', 'hardened') states no position")
+            elif override is not None and override.action == "drop":
+                verdicts.append("dropped by overrides.toml" + _note(override))
+            elif winner is not None and winner[0] is s:
+                verdict = f"the baseline position {position_id(*key)}"
+                if override is not None:
+                    verdict += f", replaced by overrides.toml ({override.stance})" + _note(override)
+                verdicts.append(verdict)
+            elif winner is not None:
+                rank = (*_baseline_rank(s), position, s.sentence_index)
+                reason = next(
+                    (
+                        r.format(w=winner[0], o=s)
+                        for r, a, b in zip(_BASELINE_RANK_REASONS, winner[2], rank, strict=True)
+                        if a != b
+                    ),
+                    "ranked equal; the first one read wins",
+                )
+                where = (
+                    "the headline"
+                    if winner[0].headline
+                    else (f"sentence {winner[0].sentence_index + 1}")
+                )
+                verdicts.append(f"outranked by {winner[1]} {where}: {reason}")
+            else:
+                verdicts.append("not used")
+        out.append(verdicts)
+    return out
+
+
+def _note(override: Override) -> str:
+    return f": {override.note}" if override.note else ""
+
+
 def build_baseline(
     documents: Sequence[tuple[str, Sequence[Statement]]],
     overrides: Sequence[Override] = (),
@@ -63,16 +142,7 @@ def build_baseline(
     Per actor and issue the best-attributed, plainest, firmest statement stands; third-party
     claims never make a baseline position. Overrides set or drop positions by actor and issue.
     """
-    best: dict[tuple[str, str], tuple[Statement, str]] = {}
-    ranks: dict[tuple[str, str], tuple[int, ...]] = {}
-    for position, (name, statements) in enumerate(documents):
-        for s in statements:
-            if s.attribution == "third_party" or s.stance == "shift":
-                continue
-            key = (s.actor, s.issue)
-            rank = (*_baseline_rank(s), position, s.sentence_index)
-            if key not in ranks or rank < ranks[key]:
-                best[key], ranks[key] = (s, name), rank
+    best = {key: (s, name) for key, (s, name, _) in _seed_winners(documents).items()}
     positions = {
         key: BaselinePosition(
             id=position_id(*key),
@@ -182,21 +252,29 @@ def _decisive_rank(s: Statement, kind: ChangeKind) -> tuple[int, int, int, int, 
     )
 
 
+def confidence_factors(s: Statement, kind: ChangeKind) -> list[tuple[str, float]]:
+    """What a change's confidence is made of: its base, then each factor multiplied in."""
+    factors = [(f"{s.attribution} attribution", _BASE_CONFIDENCE.get(s.attribution, 0.0))]
+    if s.headline:
+        factors.append(("headline statement", _HEADLINE_FACTOR))
+    if s.modality == "hedged":
+        factors.append(("hedged", _HEDGED_FACTOR))
+    if s.resolved:
+        factors.append(("holder or issue found by reference", _RESOLVED_FACTOR))
+    if kind in ("reversal", "softening", "hardening") and s.shift is None:
+        factors.append(("a shift the text does not itself call a move", _UNMARKED_SHIFT_FACTOR))
+    if kind == "new":
+        factors.append(("no baseline position (new)", _NEW_FACTOR))
+    if s.background:
+        factors.append(("background recap", _BACKGROUND_FACTOR))
+    return factors
+
+
 def confidence(s: Statement, kind: ChangeKind) -> float:
     """How likely the change is right, from its evidence's make-up (calibrated on dev sets)."""
-    value = _BASE_CONFIDENCE.get(s.attribution, 0.0)
-    if s.headline:
-        value *= _HEADLINE_FACTOR
-    if s.modality == "hedged":
-        value *= _HEDGED_FACTOR
-    if s.resolved:
-        value *= _RESOLVED_FACTOR
-    if kind in ("reversal", "softening", "hardening") and s.shift is None:
-        value *= _UNMARKED_SHIFT_FACTOR
-    if kind == "new":
-        value *= _NEW_FACTOR
-    if s.background:
-        value *= _BACKGROUND_FACTOR
+    value = 1.0
+    for _, factor in confidence_factors(s, kind):
+        value *= factor
     return round(min(0.99, max(0.05, value)), 2)
 
 
@@ -267,11 +345,32 @@ def compare(
     and so can a sentence the seeds already state the pair in (a reprinted background
     paragraph, or the seed itself).
     """
-    seeds = seeds or {}
+    return _compare(statements, baseline, seeds or {}, None)
+
+
+def compare_explained(
+    statements: Sequence[Statement],
+    baseline: Sequence[BaselinePosition],
+    seeds: SeedSentences | None = None,
+) -> tuple[tuple[Change, ...], tuple[str, ...]]:
+    """compare(), with each change explained and, per statement, what the comparison made of it."""
+    verdicts: dict[int, str] = {}
+    changes = _compare(statements, baseline, seeds or {}, verdicts)
+    return changes, tuple(verdicts.get(id(s), "") for s in statements)
+
+
+def _compare(
+    statements: Sequence[Statement],
+    baseline: Sequence[BaselinePosition],
+    seeds: SeedSentences,
+    verdicts: dict[int, str] | None,
+) -> tuple[Change, ...]:
     index = {(p.actor, p.issue): p for p in baseline}
     groups: dict[tuple[str, str], list[Statement]] = {}
     for s in statements:
         if s.attribution == "third_party":
+            if verdicts is not None:
+                verdicts[id(s)] = "a third party's claim about the actor: never counts for it"
             continue
         groups.setdefault((s.actor, s.issue), []).append(s)
     anchors = _anchor_directions(statements, index)
@@ -284,6 +383,8 @@ def compare(
             # same sentence is an aspect of that stance (the deal's terms), not a new position.
             # A pair the analyst dropped from the baseline stays dropped where the seeds said it.
             known = seeds.get(key, frozenset())
+            if verdicts is not None:
+                _note_unrooted(group, anchors, known, verdicts)
             group = [
                 s
                 for s in group
@@ -296,14 +397,19 @@ def compare(
         news = [s for s in group if not s.background]
         pool = news or group
         known = seeds.get(key, frozenset())
-        scored = _drop_weak_crossings(
-            [
-                (s, "reaffirmed" if sentence_key(s.sentence) in known else classify(position, s))
-                for s in pool
-            ],
-            position,
-        )
+        every = [
+            (s, "reaffirmed" if sentence_key(s.sentence) in known else classify(position, s))
+            for s in pool
+        ]
+        scored = _drop_weak_crossings(every, position)
         s, kind = min(scored, key=lambda sk: _decisive_rank(*sk))
+        if verdicts is not None:
+            _note_pair(group, news, every, scored, (s, kind), verdicts)
+            for other in pool:
+                if sentence_key(other.sentence) in known:
+                    verdicts[id(other)] += (
+                        " (the seeds state this pair in this sentence: it can only reaffirm)"
+                    )
         if not news and kind != "reaffirmed":
             continue  # a recap never registers as a change
         changes.append(
@@ -317,7 +423,99 @@ def compare(
                 attribution=s.attribution,
                 confidence=confidence(s, kind),
                 baseline=position,
+                explanation=None
+                if verdicts is None
+                else ChangeExplanation(_why(scored, (s, kind)), tuple(confidence_factors(s, kind))),
             )
         )
     changes.sort(key=lambda c: (c.kind == "reaffirmed", -c.confidence, c.actor, c.issue))
     return tuple(changes)
+
+
+# --- explanations: built only when asked for ------------------------------------------------
+
+_RANK_REASONS = (
+    "better attributed ({w.attribution} over {o.attribution})",
+    "in the article's body, not only its headline",
+    "the text itself calls it a move ('softened', 'dropped', 'no longer', 'hardened')",
+    "a change outranks a reaffirmation",
+    "unhedged",
+    "a firmer stance",
+    "earlier in the article",
+)
+
+
+def _where(s: Statement) -> str:
+    return "the headline" if s.headline else f"sentence {s.sentence_index + 1}"
+
+
+def _outranks(winner: tuple[Statement, ChangeKind], other: tuple[Statement, ChangeKind]) -> str:
+    """The first ranking criterion on which the winner beats another statement."""
+    for reason, a, b in zip(
+        _RANK_REASONS, _decisive_rank(*winner), _decisive_rank(*other), strict=True
+    ):
+        if a != b:
+            return reason.format(w=winner[0], o=other[0])
+    return "ranked equal; the first one read wins"
+
+
+def _why(
+    scored: Sequence[tuple[Statement, ChangeKind]], winner: tuple[Statement, ChangeKind]
+) -> str:
+    s, kind = winner
+    others = [sk for sk in scored if sk[0] is not s]
+    head = f"{_where(s)} decides: {s.stance} against the baseline is {kind}"
+    if not others:
+        return f"{head}; the only statement left on this pair"
+    reasons = sorted({_outranks(winner, o) for o in others})
+    return f"{head}; it beats {len(others)} other(s): " + "; ".join(reasons)
+
+
+def _note_unrooted(
+    group: Sequence[Statement],
+    anchors: Mapping[tuple[str, int], set[int]],
+    known: frozenset[str],
+    verdicts: dict[int, str],
+) -> None:
+    for s in group:
+        if sentence_key(s.sentence) in known:
+            verdicts[id(s)] = (
+                "a sentence the seeds state this pair in, whose position the analyst dropped"
+            )
+        elif s.stance == "shift":
+            verdicts[id(s)] = "a bare move with no baseline position carries no stance"
+        elif _is_aspect(s, anchors):
+            verdicts[id(s)] = (
+                "points the same way as the actor's baselined stance in the same sentence: "
+                "an aspect of that stance, not a new position"
+            )
+
+
+def _note_pair(
+    group: Sequence[Statement],
+    news: Sequence[Statement],
+    every: Sequence[tuple[Statement, ChangeKind]],
+    scored: Sequence[tuple[Statement, ChangeKind]],
+    winner: tuple[Statement, ChangeKind],
+    verdicts: dict[int, str],
+) -> None:
+    s, kind = winner
+    for other in group:
+        if news and other.background:
+            verdicts[id(other)] = "a background recap; the article's news on this pair decides"
+    kept = {id(sk[0]) for sk in scored}
+    for other, other_kind in every:
+        if id(other) not in kept:
+            verdicts[id(other)] = (
+                f"a weak claim of crossing sides ({other_kind}: hedged or found by reference) "
+                "while the article has the actor hold its line plainly: left out"
+            )
+    for other, other_kind in scored:
+        if other is not s:
+            verdicts[id(other)] = (
+                f"outranked by {_where(s)} ({_outranks(winner, (other, other_kind))})"
+            )
+    if not news and kind != "reaffirmed":
+        verdicts[id(s)] = f"a background recap would make a {kind}: a recap never does"
+    else:
+        verdicts[id(s)] = f"decides {s.actor}/{s.issue}: {kind}"

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from stancewatch.errors import ConfigError
-from stancewatch.models import BaselinePosition, Comparison, Watchlist
+from stancewatch.models import BaselinePosition, Comparison, Override, Statement, Watchlist
 from stancewatch.positions.compare import (
     SeedSentences,
+    baseline_verdicts,
     baseline_version,
     build_baseline,
     compare,
+    compare_explained,
     seed_sentences,
 )
 from stancewatch.positions.reader import Reader
@@ -38,12 +41,16 @@ class Engine:
         baseline_version: str,
         reader: Reader | None = None,
         seeds: SeedSentences | None = None,
+        documents: Sequence[SeedDocument] = (),
+        overrides: Sequence[Override] = (),
     ) -> None:
         self.watchlist = watchlist
         self.baseline = baseline
         self.baseline_version = baseline_version
         self.reader = reader or Reader(watchlist)
         self.seeds: SeedSentences = seeds or {}
+        self.documents = tuple(documents)
+        self.overrides = tuple(overrides)
 
     @classmethod
     def from_seeds(cls, seeds_dir: Path) -> Engine:
@@ -84,21 +91,55 @@ class Engine:
         for doc in documents:
             parts += [doc.name, doc.text]
         version = baseline_version(parts, ENGINE_VERSION)
-        return cls(watchlist, baseline, version, reader, seed_sentences(readings))
+        return cls(
+            watchlist, baseline, version, reader, seed_sentences(readings), documents, overrides
+        )
 
-    def compare_text(self, text: str, title: str | None = None) -> Comparison:
-        """Read one article and compare what it says with the baseline."""
-        reading = self.reader.read(text, title)
+    def compare_text(
+        self, text: str, title: str | None = None, *, explain: bool = False
+    ) -> Comparison:
+        """Read one article and compare what it says with the baseline.
+
+        explain=True also records how each statement was read and why each change won.
+        """
+        reading = self.reader.read(text, title, explain=explain)
         if not reading.related:
             return Comparison(related=False, relatedness=reading.relatedness)
-        changes = compare(reading.statements, self.baseline, self.seeds)
+        verdicts: tuple[str, ...] = ()
+        if explain:
+            changes, verdicts = compare_explained(reading.statements, self.baseline, self.seeds)
+        else:
+            changes = compare(reading.statements, self.baseline, self.seeds)
         return Comparison(
             related=True,
             relatedness=reading.relatedness,
             changes=changes,
             statements=reading.statements,
+            verdicts=verdicts,
         )
 
     def baseline_report(self) -> list[BaselinePosition]:
         """The baseline positions, by actor and issue."""
         return list(self.baseline)
+
+    def explain_baseline(self) -> list[SeedStatement]:
+        """Every statement read from the seed documents, traced, with what became of it."""
+        readings = [
+            (doc.name, self.reader.read(doc.text, judge_scope=False, explain=True).statements)
+            for doc in self.documents
+        ]
+        verdicts = baseline_verdicts(readings, self.overrides)
+        return [
+            SeedStatement(name, s, verdict)
+            for (name, statements), doc_verdicts in zip(readings, verdicts, strict=True)
+            for s, verdict in zip(statements, doc_verdicts, strict=True)
+        ]
+
+
+@dataclass(frozen=True)
+class SeedStatement:
+    """A statement read from a seed document and what the baseline made of it."""
+
+    seed_file: str
+    statement: Statement
+    verdict: str

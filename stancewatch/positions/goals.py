@@ -107,4 +107,7 @@ def goal_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
         return []
     label, score = stance.resolve(cues.DEMAND, None, False, None)
     label, score = polarised(label, score, obj.polarity)
-    return [Found(h, obj, label, score, obj.start, None, False, None, h.resolved) for h in holders]
+    return [
+        Found(h, obj, label, score, obj.start, None, False, None, h.resolved, "", "goal")
+        for h in holders
+    ]

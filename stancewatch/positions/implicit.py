@@ -55,7 +55,7 @@ def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
     if obj.laden and " " not in obj.text.strip() and AGENT_TERM.search(obj.text):
         label, score = polarised("support", 1.0, obj.polarity)
         return [
-            Found(h, obj, label, score, obj.start, None, False, None, False)
+            Found(h, obj, label, score, obj.start, None, False, None, False, obj.text, "agent")
             for h in attached(text, obj, unit.mentions)
         ]
     if modal == "must":
@@ -91,13 +91,29 @@ def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
     if not holders or holders[0].actor is None:
         return []
     hedge = modal == "hedge"
+    cue_how = f"modal_{modal}" if modal else "laden"
+    shown_negation = "not" if modal == "neg" else negation
     condition = stance.condition_after(text, obj.end)
     label, score = stance.resolve(cls, negation, hedge, condition[0] if condition else None)
     if obj.laden and label == "accept":
         label = "support"
     label, score = polarised(label, score, obj.polarity)
     return [
-        Found(h, obj, label, score, obj.start, None, hedge, condition, h.resolved) for h in holders
+        Found(
+            h,
+            obj,
+            label,
+            score,
+            obj.start,
+            None,
+            hedge,
+            condition,
+            h.resolved,
+            "",
+            cue_how,
+            negation=shown_negation,
+        )
+        for h in holders
     ]
 
 
@@ -138,7 +154,9 @@ def own_proposal(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
     if subject is None or subject.actor is None or subject.actor != pronoun.actor:
         return []  # only the subject's own: "its" must refer to the sentence's subject
     label, score = polarised("propose", 1.0, obj.polarity)
-    return [Found(subject, obj, label, score, obj.start, None, False, None, pronoun.resolved)]
+    found = Found(subject, obj, label, score, obj.start, None, False, None, pronoun.resolved)
+    found.cue, found.cue_how = f"{pronoun.text} {obj.text}", "own_proposal"
+    return [found]
 
 
 def narrated(text: str, obj: IssueMention, unit: Unit) -> bool:

@@ -68,6 +68,7 @@ class Mention:
     possessive: bool = False
     subject: bool = True  # may be the subject of a verb (not after a preposition)
     resolved: bool = False  # the actor was found by reference, not by name
+    antecedent: Mention | None = None  # for a resolved mention: the mention it refers back to
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,8 +231,10 @@ def _coordinated_subject(text: str, start: int) -> bool:
     return not _PREPOSITION_BEFORE.search(before_prev[-40:])
 
 
-def with_actor(mention: Mention, actor: str, person: str | None = None) -> Mention:
-    """A copy of a pronoun or title mention resolved to an actor."""
+def with_actor(
+    mention: Mention, actor: str, person: str | None = None, antecedent: Mention | None = None
+) -> Mention:
+    """A copy of a pronoun or title mention resolved to an actor (antecedent: to what)."""
     # Built directly: dataclasses.replace is several times slower and this runs per pronoun.
     return Mention(
         mention.start,
@@ -245,4 +248,5 @@ def with_actor(mention: Mention, actor: str, person: str | None = None) -> Menti
         mention.possessive,
         mention.subject,
         resolved=True,
+        antecedent=antecedent,
     )

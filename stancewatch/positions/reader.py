@@ -103,10 +103,18 @@ class Reader:
         )
         self.kinds = {a.id: a.kind for a in watchlist.actors}
 
-    def read(self, text: str, title: str | None = None, *, judge_scope: bool = True) -> Reading:
+    def read(
+        self,
+        text: str,
+        title: str | None = None,
+        *,
+        judge_scope: bool = True,
+        explain: bool = False,
+    ) -> Reading:
         """Statements of a text; an article about another story has none.
 
-        judge_scope=False reads every sentence as in scope (seed documents define the story).
+        judge_scope=False reads every sentence as in scope (seed documents define the story);
+        explain=True gives each statement a trace of how it was read.
         """
         body = text
         if title is None:
@@ -140,7 +148,7 @@ class Reader:
                 last_issues = objects
             if unit.scope == "out":
                 continue
-            statements += [to_statement(unit, f) for f in found]
+            statements += [to_statement(unit, f, explain) for f in found]
         return Reading(tuple(statements), relatedness, True)
 
     def _unit(self, text: str, index: int, headline: bool = False) -> Unit:
@@ -278,8 +286,10 @@ class Reader:
             anchor = gov if gov else cue
             next_start = found_cues[i + 1].start if i + 1 < len(found_cues) else len(text)
             content = cls in (cues.PROPOSE, cues.DEMAND)
+            object_how = "object"
             if cues.POSTNOMINAL.search(cue.text):
                 objects, resolved = subject_issue(text, cue.start, issues), False
+                object_how = "judged"
                 if not objects and last_issues and anaphoric_subject(text, cue.start):
                     objects, resolved = last_issues[:1], True
             else:
@@ -287,19 +297,22 @@ class Reader:
                     text, cue.end, next_start, issues, last_issues, content
                 )
             if not objects and cls in (cues.DEMAND, cues.ACCEPT):
-                objects = means_object(text, cue.end, issues)
+                objects, object_how = means_object(text, cue.end, issues), "means"
             if not objects and gov is not None:
                 objects = asks_as_package(gov.text, cue.text, cue.end, self.issues.package)
+                object_how = "package"
                 if objects:
                     cls = gov.cls  # giving in to the demands accepts them
             owner = possessor(text, anchor.start, unit.mentions)
             judged_by = judge(text, cue, unit) if cues.POSTNOMINAL.search(cue.text) else []
+            holder_how = "judge" if judged_by else ""
             if judged_by:
                 holders = judged_by  # "the offer was unacceptable", the office said: the speaker's
             elif owner is not None:
-                holders = [owner]  # "its demand for", "Israel's refusal to": the owner's stance
+                holders, holder_how = [owner], "owner"  # "its demand for", "Israel's refusal to"
             elif previous_holders and _VP_COORDINATION.search(text[: anchor.start]):
                 holders = previous_holders  # "welcomed X ..., and called for Y": same subject
+                holder_how = "coordinated"
             else:
                 holders = find_holders(text, anchor.start, anchor.end, cue, unit)
             if not holders:
@@ -317,7 +330,7 @@ class Reader:
                 later = [o for o in later if o.start >= cue.end]
                 if not later or any(f.holder.actor in shifts for f in found):
                     continue
-                objects = later[:1]
+                objects, object_how = later[:1], "next"
             if not objects:
                 continue
             hedge = stance.hedged(text, anchor.start, cue.end)
@@ -329,6 +342,9 @@ class Reader:
                 cls, negation, hedge, condition[0] if condition else None, partial
             )
             shift = None if negation else {cues.RETREAT: "softer", cues.ESCALATE: "firmer"}.get(cls)
+            cue_words = f"{gov.text} … {cue.text}" if gov else cue.text
+            if resolved and object_how == "object":
+                object_how = "earlier"
             if negation == "nolonger" and cls in cues.POSITIVE_CLASSES:
                 shift = "softer"
             for obj in objects:
@@ -353,6 +369,12 @@ class Reader:
                             hedge,
                             condition,
                             resolved or h.resolved,
+                            cue_words,
+                            cls,
+                            holder_how,
+                            object_how,
+                            negation,
+                            partial,
                         )
                     )
             if condition is not None and label == "reject_unless":
@@ -372,6 +394,10 @@ class Reader:
                                 hedge,
                                 None,
                                 h.resolved,
+                                condition[1],
+                                "condition",
+                                holder_how,
+                                "condition",
                             )
                             for h in holders
                         ]

@@ -152,7 +152,12 @@ def condition_after(text: str, start: int) -> tuple[str, str] | None:
 
 
 def background(text: str, start: int, reported_speech: bool) -> bool:
-    """Whether the cue at start reads as a recap of an old position rather than news.
+    """Whether the cue at start reads as a recap of an old position rather than news."""
+    return background_reason(text, start, reported_speech) is not None
+
+
+def background_reason(text: str, start: int, reported_speech: bool) -> str | None:
+    """Why the cue at start reads as a recap of an old position, or None when it is news.
 
     Time cues count in the cue's own clause only ("said it would delay the release, accusing
     Israel of breaking the deal that took effect last month" is news). Past perfect marks a
@@ -163,13 +168,17 @@ def background(text: str, start: int, reported_speech: bool) -> bool:
     relative = _RELATIVE_AFTER.search(text, start, end)
     if relative is not None:
         end = relative.start()  # "rejected the offer that China had made last week": news
-    if _BACKGROUND.search(text, 0, end):
-        return True
-    if _PAST_CUE.match(text, start) and _TEMPORAL_CLAUSE.search(text[max(0, start - 60) : start]):
-        return True
+    marker = _BACKGROUND.search(text, 0, end)
+    if marker is not None:
+        return f"time or recap marker '{marker.group(0)}' in the cue's clause"
+    if _PAST_CUE.match(text, start):
+        clause = _TEMPORAL_CLAUSE.search(text[max(0, start - 60) : start])
+        if clause is not None:
+            return f"a past act in a time clause ('{clause.group(0).strip()} …')"
     if reported_speech:
-        return False
-    return _PAST_PERFECT.search(text[:start]) is not None
+        return None
+    perfect = _PAST_PERFECT.search(text[:start])
+    return f"past perfect ('{perfect.group(0).strip()}')" if perfect is not None else None
 
 
 _PARTIAL = re.compile(

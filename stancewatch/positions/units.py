@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from stancewatch.models import Attribution, Statement
 from stancewatch.positions import stance
 from stancewatch.positions.attribution import Frame, reported_marker, weakest_frame
+from stancewatch.positions.explain import statement_trace
 from stancewatch.positions.issues import IssueMention
 from stancewatch.positions.matching import Hit
 from stancewatch.positions.mentions import Mention
@@ -47,6 +48,14 @@ class Found:
     hedge: bool
     condition: tuple[str, str] | None
     resolved: bool
+    # For explanations: the words stating the stance, what kind of cue they are, how the
+    # holder and the object were found, the negation and a limited scope.
+    cue: str = ""
+    cue_how: str = ""
+    holder_how: str = ""
+    object_how: str = ""
+    negation: str | None = None
+    partial: bool = False
 
 
 _FLIPPED = {
@@ -70,38 +79,47 @@ def polarised(label: str, score: float, polarity: int) -> tuple[str, float]:
     return _FLIPPED.get(label, label), -score
 
 
-def to_statement(unit: Unit, f: Found) -> Statement:
+def to_statement(unit: Unit, f: Found, explain: bool = False) -> Statement:
     actor = f.holder.actor or ""
     frame = weakest_frame(unit.frames, f.anchor, actor)
     attribution: Attribution
     source: str | None = None
+    why: str  # which rule decided the attribution, for explanations
     if frame is None and unit.speaker is not None and unit.speaker.actor is not None:
         same = unit.speaker.actor == actor
         attribution = "direct" if same else "third_party"
         source = None if same else unit.speaker.text
+        why = "quote_own" if same else "quote_other"
     elif frame is None:
         attribution = "reported" if reported_marker(unit.text) else "direct"
+        why = "marker" if attribution == "reported" else "plain"
     elif frame.kind == "unnamed":
         other = frame.source is not None and not frame.speaks_for(actor)
         attribution = "third_party" if other else "reported"
         source = "sources"
+        why = "unnamed_other" if other else "unnamed"
     elif frame.kind == "named" and frame.source is None:
         attribution = "direct"  # "the official said": the official named earlier
+        why = "named_earlier"
     elif frame.kind in ("outsider", "unknown") or frame.source is None:
         attribution = "third_party"
         source = unit.text[frame.verb_start : frame.verb_end]
+        why = "outsider"
     elif frame.speaks_for(actor):
         attribution = "direct"
         source = frame.source.text if frame.source is not f.holder else None
+        why = "speaks_for"
     else:
         attribution = "third_party"
         source = frame.source.text
+        why = "other_speaker"
     reported_speech = frame is not None and frame.verb_start < f.anchor
     modality = None
     if f.condition and f.label in ("accept_if", "reject_unless"):
         modality = "conditional"
     elif f.hedge:
         modality = "hedged"
+    recap = stance.background_reason(unit.text, f.anchor, reported_speech)
     return Statement(
         actor=actor,
         issue=f.issue.issue,
@@ -113,8 +131,9 @@ def to_statement(unit: Unit, f: Found) -> Statement:
         source=source,
         modality=modality,
         condition=f.condition[1] if f.condition else None,
-        background=stance.background(unit.text, f.anchor, reported_speech),
+        background=recap is not None,
         shift=f.shift,
         headline=unit.headline,
         resolved=f.resolved,
+        trace=statement_trace(unit, f, frame, why, recap) if explain else None,
     )

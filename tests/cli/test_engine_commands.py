@@ -41,3 +41,51 @@ def test_baseline_lists_seed_positions() -> None:
     assert code == 0
     assert {"israel", "hamas"} <= {r["actor"] for r in rows}
     assert all(r["text"] for r in rows)
+
+
+def test_compare_explain_shows_every_statement_and_why(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Hamas digs in\n\n" + "\n\n".join(PARAGRAPHS_A))
+    code, out, _ = invoke("compare", str(article), "--explain")
+    assert code == 0
+    for label in ("holder:", "attribution:", "cue:", "object:", "negation:", "why:"):
+        assert label in out
+    assert "confidence: direct attribution" in out
+    # Netanyahu's "again rejected the demand" is read, and its holder is named.
+    assert "holder: Netanyahu → israel" in out or "holder: Benjamin Netanyahu → israel" in out
+
+
+def test_compare_explain_json_has_explain_objects(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Hamas digs in\n\n" + "\n\n".join(PARAGRAPHS_A))
+    code, out, _ = invoke("compare", str(article), "--json", "--explain")
+    assert code == 0
+    result = json.loads(out)
+    assert result["changes"] and result["statements"]
+    for change in result["changes"]:
+        factors = change["explain"]["confidence_factors"]
+        product = 1.0
+        for factor in factors:
+            product *= factor["value"]
+        assert round(min(0.99, max(0.05, product)), 2) == change["confidence"]
+        assert change["explain"]["why"]
+    for statement in result["statements"]:
+        assert statement["verdict"]
+        explain = statement["explain"]
+        assert set(explain) >= {"holder", "attribution", "cue", "object", "recap", "negation"}
+        assert explain["object"]["issue"] == statement["issue"]
+    # Without --explain the contract stays as it was.
+    _, plain, _ = invoke("compare", str(article), "--json")
+    assert "statements" not in json.loads(plain)
+
+
+def test_baseline_explain_lists_every_seed_statement() -> None:
+    code, out, _ = invoke("baseline", "--explain", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    _, positions, _ = invoke("baseline", "--format", "json")
+    assert len(rows) > len(json.loads(positions))  # not only the winners
+    assert all(r["verdict"] and r["explain"]["holder"]["how"] for r in rows)
+    assert any(r["verdict"].startswith("outranked by") for r in rows)
+    code, text, _ = invoke("baseline", "--explain")
+    assert code == 0 and "the baseline position israel:" in text
