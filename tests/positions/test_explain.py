@@ -174,3 +174,12 @@ def test_engine_explains_every_seed_statement(tmp_path: Path) -> None:
         (p.actor, p.issue) for p in engine.baseline
     }
     assert any(item.verdict.startswith("outranked by") for item in items)
+
+
+def test_a_seed_sentence_restated_is_explained_as_a_reaffirmation() -> None:
+    restated = stmt("reject", -1.0, 0)
+    seeds = {("hamas", "end_of_war"): frozenset({"sentence 0"})}
+    changes, verdicts = compare_explained([restated], BASELINE, seeds)
+    assert changes == compare([restated], BASELINE, seeds)
+    assert [c.kind for c in changes] == ["reaffirmed"]
+    assert "the seeds state this pair in this sentence" in verdicts[0]
