@@ -211,7 +211,10 @@ def classify(baseline: BaselinePosition | None, s: Statement) -> ChangeKind:
     if s.stance == "shift":
         return "hardening" if s.shift == "firmer" else "softening"
     if _sign(b) == 0:
-        return "reaffirmed" if _sign(v) == 0 else "hardening"
+        # Open to something: saying yes to it is where the actor stood; a no moves away.
+        if s.shift is not None:
+            return "hardening" if s.shift == "firmer" else "softening"
+        return "hardening" if _sign(v) < 0 else "reaffirmed"
     if _sign(v) == 0:
         if s.stance == "open" and b > 0 and s.shift is None:
             # Studying a proposal is no retreat for one who wants a deal; signalling now that
