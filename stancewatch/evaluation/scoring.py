@@ -315,8 +315,8 @@ def score_set(
     errors: list[ArticleErrors] = []
     for article in articles:
         comp = predictions[article.name]
-        g = {(actor, kind) for n, actor, kind in gold if n == article.name}
-        p = {(actor, kind) for n, actor, kind in pred if n == article.name}
+        g = {(actor, _error_kind(kind, level)) for n, actor, kind in gold if n == article.name}
+        p = {(actor, _error_kind(kind, level)) for n, actor, kind in pred if n == article.name}
         fps = tuple((actor, kind, _evidence(comp, actor, kind)) for actor, kind in sorted(p - g))
         fns = tuple((actor, kind, _note(article, actor, kind)) for actor, kind in sorted(g - p))
         if fps or fns or comp.related != article.related:
@@ -341,16 +341,27 @@ def score_set(
     )
 
 
+def _error_kind(kind: str, level: Level) -> str:
+    """Kinds as errors are listed: at the actor level any shift kind is one 'shift'."""
+    return "shift" if level == "actor" and kind in SHIFT_KINDS else kind
+
+
+def _kinds(kind: str) -> tuple[str, ...]:
+    return SHIFT_KINDS if kind == "shift" else (kind,)
+
+
 def _evidence(comp: Comparison, actor: str, kind: str) -> str:
     for change in comp.changes:
-        if change.actor == actor and change.kind == kind:
-            return f"{change.issue}: {change.evidence}"
+        if change.actor == actor and change.kind in _kinds(kind):
+            named = f"{change.kind} " if kind == "shift" else ""
+            return f"{named}{change.issue}: {change.evidence}"
     return ""
 
 
 def _note(article: GoldArticle, actor: str, kind: str) -> str:
+    named = kind == "shift"
     return "; ".join(
-        f"{c.issue}: {c.note}" if c.note else c.issue
+        (f"{c.kind} " if named else "") + (f"{c.issue}: {c.note}" if c.note else c.issue)
         for c in article.changes
-        if c.actor == actor and c.kind == kind
+        if c.actor == actor and c.kind in _kinds(kind)
     )

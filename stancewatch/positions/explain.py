@@ -74,6 +74,8 @@ _ATTRIBUTIONS = {
     "outsider": "a speaker outside the watchlist ('{verb}'): someone else's claim",
     "speaks_for": "{speaker} speaks for the actor ('{verb}')",
     "other_speaker": "{speaker}, another actor, says it ('{verb}'): a third party's claim",
+    "claim_of_other": "another actor's account of it ('citing', 'blaming', 'accusing'): "
+    "a third party's claim",
 }
 
 

@@ -67,12 +67,30 @@ _VP_COORDINATION = re.compile(
 
 _NOMINAL_GAP = re.compile(r"^\s+(?:[\w'’-]+\s+){0,2}$")
 
+# "refused to meet the strikers' demand for", "agreed to accept Kyiv's call for": a cue acting on
+# someone's demand; what the demand asks for is what the cue's holder refuses or accepts.
+_ACTS_ON_DEMAND = re.compile(
+    r"^\s+(?:to\s+)?(?:meet|accept|heed|satisfy|grant|fulfil+|consider|entertain|"
+    r"bow to|give in to|yield to|cave (?:in )?to)\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?"
+    r"(?:[\w.-]+(?:'s|’s|'|’)\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+
 _CONDITIONS_FOLLOW = re.compile(
     r"^[\"“]?(?:But only|Only if|Provided|On condition|As long as|(?:The|Our|Its|Their|Israel's|"
     r"\w+'s) (?:conditions|terms|requirements) (?:are|include|remain)|Conditions include|"
     r"That (?:would )?require)",
 )
 
+
+# "citing Hamas's refusal", "blamed the union's demands": one actor's account of another's stance.
+_CLAIM_FRAME = re.compile(
+    r"\b(?:citing|cited|cites|blam(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|in light of|"
+    r"condemn(?:s|ed|ing)?|criticis(?:e|es|ed|ing)|criticiz(?:e|es|ed|ing)|denounc(?:e|es|ed|ing)|"
+    r"slamm?(?:s|ed|ing)?|decr(?:y|ies|ied|ying)|point(?:s|ed|ing)? to|faulted|faults|over)\s+"
+    r"(?:what (?:it|he|she|they) (?:called|described as)\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 _QUOTE_MARKS = ('"', "“", "”")
 _OPENERS = ('"', "“")
@@ -248,7 +266,8 @@ class Reader:
             )
             if issue_between:
                 continue
-            if _GOVERNS.match(between) or nominal:
+            acts_on_demand = found_cues[i + 1].cls == cues.DEMAND and _ACTS_ON_DEMAND.match(between)
+            if _GOVERNS.match(between) or nominal or acts_on_demand:
                 governor[i + 1] = found_cues[i]
             elif found_cues[i].cls == cues.DEMAND and CONTENT_SUBJECT.match(between):
                 governor[i + 1] = found_cues[i]
@@ -304,12 +323,14 @@ class Reader:
                 if objects:
                     cls = gov.cls  # giving in to the demands accepts them
             owner = possessor(text, anchor.start, unit.mentions)
+            claimant = None
             judged_by = judge(text, cue, unit) if cues.POSTNOMINAL.search(cue.text) else []
             holder_how = "judge" if judged_by else ""
             if judged_by:
                 holders = judged_by  # "the offer was unacceptable", the office said: the speaker's
             elif owner is not None:
                 holders, holder_how = [owner], "owner"  # "its demand for", "Israel's refusal to"
+                claimant = _claimant(text, owner, unit.mentions)
             elif previous_holders and _VP_COORDINATION.search(text[: anchor.start]):
                 holders = previous_holders  # "welcomed X ..., and called for Y": same subject
                 holder_how = "coordinated"
@@ -375,6 +396,7 @@ class Reader:
                             object_how,
                             negation,
                             partial,
+                            claimant=claimant,
                         )
                     )
             if condition is not None and label == "reject_unless":
@@ -419,6 +441,14 @@ class Reader:
             if f.shift is None and f.holder.actor in shifts:
                 f.shift = shifts[f.holder.actor]
         return found, objects_seen or [i for i in issues if not i.laden]
+
+
+def _claimant(text: str, owner: Mention, mentions: Sequence[Mention]) -> Mention | None:
+    """Another actor whose account the owner's stance is: "Israel ..., citing Hamas's refusal"."""
+    if not _CLAIM_FRAME.search(text[: owner.start]):
+        return None
+    before = [m for m in mentions if m.end <= owner.start and m.actor and m.actor != owner.actor]
+    return before[-1] if before else None
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:

@@ -56,6 +56,7 @@ class Found:
     object_how: str = ""
     negation: str | None = None
     partial: bool = False
+    claimant: Mention | None = None  # another actor whose claim this is ("citing X's refusal")
 
 
 _FLIPPED = {
@@ -113,6 +114,8 @@ def to_statement(unit: Unit, f: Found, explain: bool = False) -> Statement:
         attribution = "third_party"
         source = frame.source.text
         why = "other_speaker"
+    if f.claimant is not None and f.claimant.actor != actor:
+        attribution, source, why = "third_party", f.claimant.text, "claim_of_other"
     reported_speech = frame is not None and frame.verb_start < f.anchor
     modality = None
     if f.condition and f.label in ("accept_if", "reject_unless"):
