@@ -171,6 +171,9 @@ class Issue:
     terms: tuple[str, ...]
     support: tuple[str, ...] = ()  # phrases that state support without any stance cue
     oppose: tuple[str, ...] = ()  # phrases that state opposition without any stance cue
+    # Which answer to the issue gives ground: "yes" for a deal or a withdrawal, "no" for a
+    # measure one side imposes (tariffs, sanctions, a strike), where lifting it is the concession.
+    concession: str = "yes"
 
 
 @dataclass(frozen=True)

@@ -203,8 +203,14 @@ def _sign(x: float) -> int:
     return (x > 0) - (x < 0)
 
 
-def classify(baseline: BaselinePosition | None, s: Statement) -> ChangeKind:
-    """Where a statement stands relative to the baseline position on the same issue."""
+def classify(
+    baseline: BaselinePosition | None, s: Statement, concession_no: bool = False
+) -> ChangeKind:
+    """Where a statement stands relative to the baseline position on the same issue.
+
+    concession_no: the issue is a measure one side imposes, so a conditional "no" to it from a
+    "yes" ("ready to lower tariffs if ...") gives ground instead of adding a condition.
+    """
     if baseline is None:
         return "new"
     b, v = baseline.score, s.score
@@ -230,7 +236,7 @@ def classify(baseline: BaselinePosition | None, s: Statement) -> ChangeKind:
         if abs(v) < 1.0 or s.modality == "hedged":
             # Half-way across: a conditional or partial yes from a no is a softening; a
             # conditional no ("not until ...") or a threat to quit from a yes is a hardening.
-            return "softening" if b < 0 else "hardening"
+            return "softening" if b < 0 or concession_no else "hardening"
         return "reversal"
     if s.shift == "softer":
         return "softening"
@@ -340,6 +346,7 @@ def compare(
     statements: Sequence[Statement],
     baseline: Sequence[BaselinePosition],
     seeds: SeedSentences | None = None,
+    concession_no: frozenset[str] = frozenset(),
 ) -> tuple[Change, ...]:
     """Changes (and reaffirmations) of one text's statements against the baseline.
 
@@ -348,17 +355,18 @@ def compare(
     and so can a sentence the seeds already state the pair in (a reprinted background
     paragraph, or the seed itself).
     """
-    return _compare(statements, baseline, seeds or {}, None)
+    return _compare(statements, baseline, seeds or {}, None, concession_no)
 
 
 def compare_explained(
     statements: Sequence[Statement],
     baseline: Sequence[BaselinePosition],
     seeds: SeedSentences | None = None,
+    concession_no: frozenset[str] = frozenset(),
 ) -> tuple[tuple[Change, ...], tuple[str, ...]]:
     """compare(), with each change explained and, per statement, what the comparison made of it."""
     verdicts: dict[int, str] = {}
-    changes = _compare(statements, baseline, seeds or {}, verdicts)
+    changes = _compare(statements, baseline, seeds or {}, verdicts, concession_no)
     return changes, tuple(verdicts.get(id(s), "") for s in statements)
 
 
@@ -367,6 +375,7 @@ def _compare(
     baseline: Sequence[BaselinePosition],
     seeds: SeedSentences,
     verdicts: dict[int, str] | None,
+    concession_no: frozenset[str] = frozenset(),
 ) -> tuple[Change, ...]:
     index = {(p.actor, p.issue): p for p in baseline}
     groups: dict[tuple[str, str], list[Statement]] = {}
@@ -401,7 +410,12 @@ def _compare(
         pool = news or group
         known = seeds.get(key, frozenset())
         every = [
-            (s, "reaffirmed" if sentence_key(s.sentence) in known else classify(position, s))
+            (
+                s,
+                "reaffirmed"
+                if sentence_key(s.sentence) in known
+                else classify(position, s, s.issue in concession_no),
+            )
             for s in pool
         ]
         scored = _drop_weak_crossings(every, position)

@@ -51,6 +51,7 @@ class Engine:
         self.seeds: SeedSentences = seeds or {}
         self.documents = tuple(documents)
         self.overrides = tuple(overrides)
+        self.concession_no = frozenset(i.id for i in watchlist.issues if i.concession == "no")
 
     @classmethod
     def from_seeds(cls, seeds_dir: Path) -> Engine:
@@ -107,9 +108,11 @@ class Engine:
             return Comparison(related=False, relatedness=reading.relatedness)
         verdicts: tuple[str, ...] = ()
         if explain:
-            changes, verdicts = compare_explained(reading.statements, self.baseline, self.seeds)
+            changes, verdicts = compare_explained(
+                reading.statements, self.baseline, self.seeds, self.concession_no
+            )
         else:
-            changes = compare(reading.statements, self.baseline, self.seeds)
+            changes = compare(reading.statements, self.baseline, self.seeds, self.concession_no)
         return Comparison(
             related=True,
             relatedness=reading.relatedness,

@@ -89,11 +89,13 @@ _NEGATED_RELATIVE = re.compile(
 _REMOVAL_VERBS = (
     r"withdraw|withdrawn|drop|dropped|lift|lifted|scrap|scrapped|remove|removed|abandon|"
     r"abandoned|cancel|cancelled|canceled|suspend|suspended|repeal|repealed|roll back|"
-    r"rolled back|reverse|reversed|revoke|revoked|rescind|rescinded|waive|waived|shelve|shelved"
+    r"rolled back|reverse|reversed|revoke|revoked|rescind|rescinded|waive|waived|shelve|shelved|"
+    r"lower|lowered|lowering|cut|cutting|reduce|reduced|reducing|slash|slashed|ease|eased|"
+    r"halve|halved|phase out|phased out|end"
 )
 
 _REMOVAL_BEFORE = re.compile(
-    rf"\b(?:{_REMOVAL_VERBS})\s+(?:the|its|their|these|those|all)?\s*(?:[\w'’-]+\s+){{0,2}}$"
+    rf"\b(?:{_REMOVAL_VERBS})\s+(?:the|its|their|these|those|all)?\s*(?:[\w'’%$.,-]+\s+){{0,2}}$"
     r"|\b(?:closure|lifting|removal|scrapping|repeal|cancell?ation|suspension|abolition|"
     r"rollback|end|ending)\s+of\s+(?:the|its|their|these|those|all)?\s*(?:[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,

@@ -195,13 +195,17 @@ def _issue(path: Path, table: Mapping[str, Any]) -> Issue:
     probe = _Reader(path, "issue", table)
     issue_id = probe.identifier("id")
     r = _Reader(path, f"issue '{issue_id}'", table)
-    r.check_keys({"id", "label", "terms", "for", "against"})
+    r.check_keys({"id", "label", "terms", "for", "against", "concession"})
+    concession = r.text("concession", required=False) or "yes"
+    if concession not in ("yes", "no"):
+        raise r.fail(f'\'concession\' must be "yes" or "no", not {concession!r}')
     return Issue(
         id=issue_id,
         label=cast(str, r.text("label")),
         terms=r.strings("terms", required=True),
         support=r.strings("for"),
         oppose=r.strings("against"),
+        concession=concession,
     )
 
 

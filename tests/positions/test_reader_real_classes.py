@@ -1,0 +1,162 @@
+"""Failure classes seen on real copy: claims about others, demands acted on, recaps, measures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stancewatch.models import BaselinePosition, Statement
+from stancewatch.positions import Engine, Reader, SeedDocument, load_watchlist
+from stancewatch.positions.compare import classify
+from stancewatch.positions.stance import background
+
+WATCHLIST = """
+[topic]
+id = "mill-dispute"
+label = "A mill strike and a steel tariff"
+
+[scope]
+include = ["mill", "steel", "Ardent"]
+exclude = []
+
+[[actors]]
+id = "guild"
+name = "Millworkers Guild"
+kind = "group"
+aliases = ["the guild", "the Millworkers Guild"]
+
+[[actors]]
+id = "ardent"
+name = "Ardent Mills"
+kind = "group"
+aliases = ["Ardent", "Ardent Mills"]
+
+[[actors]]
+id = "norland"
+name = "Norland"
+kind = "state"
+aliases = ["Norland"]
+adjectives = ["Norlandic"]
+
+[[issues]]
+id = "pension"
+label = "Restoring the pension"
+terms = ["pension"]
+
+[[issues]]
+id = "steel_tariff"
+label = "The tariff on imported steel"
+concession = "no"
+terms = ["tariff* on ~ steel", "steel tariff*"]
+
+[[issues]]
+id = "hostage_release"
+label = "Release of detained workers"
+terms = ["free* ~ workers", "release* ~ workers"]
+"""
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
+    path = tmp_path_factory.mktemp("mill") / "watchlist.toml"
+    path.write_text(WATCHLIST)
+    return Reader(load_watchlist(path))
+
+
+def read(reader: Reader, text: str, actor: str, issue: str) -> list[Statement]:
+    statements = reader.read(text, judge_scope=False).statements
+    return [s for s in statements if s.actor == actor and s.issue == issue]
+
+
+def test_refusing_to_meet_anothers_demand_rejects_what_it_asks(reader: Reader) -> None:
+    text = "Ardent refused to meet the workers' demand to restore the pension."
+    assert [(s.stance, s.score) for s in read(reader, text, "ardent", "pension")] == [
+        ("reject", -1.0)
+    ]
+    text = "Ardent again declined to give in to the guild's demands for a pension."
+    assert [s.stance for s in read(reader, text, "ardent", "pension")] == ["reject"]
+
+
+def test_citing_anothers_refusal_is_a_claim_about_it(reader: Reader) -> None:
+    text = "Norland closed the border, citing Ardent's refusal to free the detained workers."
+    (claim,) = read(reader, text, "ardent", "hostage_release")
+    assert claim.attribution == "third_party" and claim.source == "Norland"
+    # Without a citer the possessive is the owner's own stance.
+    text = "Ardent's refusal to free the detained workers angered the town."
+    (own,) = read(reader, text, "ardent", "hostage_release")
+    assert own.attribution == "direct"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("Ardent cut the pension in 2014 to save money.", "cut"),
+        ("Ardent scrapped the pension nearly a decade ago.", "scrapped"),
+        (
+            "Since the two sides started trading threats, Ardent has rejected the pension.",
+            "rejected",
+        ),
+        ("The guild hardened its line after talks stalled over the pension.", "hardened"),
+    ],
+)
+def test_process_recaps_are_background(sentence: str, cue: str) -> None:
+    assert background(sentence, sentence.index(cue), reported_speech=False)
+
+
+def test_news_is_not_a_recap() -> None:
+    sentence = "Ardent rejected the pension on Monday."
+    assert not background(sentence, sentence.index("rejected"), reported_speech=False)
+
+
+def test_lowering_an_amount_is_against_the_measure(reader: Reader) -> None:
+    text = "Norland agreed to lower the 25% tariff on imported steel."
+    assert [s.score for s in read(reader, text, "norland", "steel_tariff")] == [-1.0]
+
+
+def _position(stance: str, score: float) -> BaselinePosition:
+    return BaselinePosition(
+        "norland:steel_tariff", "norland", "steel_tariff", stance, score, "", ""
+    )
+
+
+def test_a_conditional_lifting_of_a_measure_gives_ground(reader: Reader) -> None:
+    text = "Norland said it was ready to lower the tariff on steel if Ardent makes concessions."
+    (s,) = read(reader, text, "norland", "steel_tariff")
+    assert s.score == -0.5
+    imposes = _position("support", 1.0)
+    assert classify(imposes, s, concession_no=True) == "softening"
+    # On an issue whose "yes" is the concession, a "no unless" from a "yes" adds a condition.
+    assert classify(imposes, s, concession_no=False) == "hardening"
+
+
+def test_concession_must_be_yes_or_no(tmp_path: Path) -> None:
+    from stancewatch.errors import ConfigError
+
+    path = tmp_path / "watchlist.toml"
+    path.write_text(WATCHLIST.replace('concession = "no"', 'concession = "maybe"'))
+    with pytest.raises(ConfigError, match="'concession' must be"):
+        load_watchlist(path)
+
+
+def test_open_baseline_yes_reaffirms_and_no_hardens(reader: Reader) -> None:
+    open_position = _position("open", 0.0)
+    yes = Statement("norland", "steel_tariff", "accept", 1.0, "direct", "s", 0)
+    no = Statement("norland", "steel_tariff", "reject", -1.0, "direct", "s", 0)
+    assert classify(open_position, yes) == "reaffirmed"
+    assert classify(open_position, no) == "hardening"
+
+
+def test_seed_engine_from_parts_without_documents_uses_overrides(tmp_path: Path) -> None:
+    (tmp_path / "watchlist.toml").write_text(WATCHLIST)
+    (tmp_path / "overrides.toml").write_text(
+        '[[set]]\nactor = "guild"\nissue = "pension"\nstance = "demand"\ntext = "t"\n'
+    )
+    engine = Engine.from_parts(tmp_path / "watchlist.toml", tmp_path / "overrides.toml", ())
+    assert [(p.actor, p.stance, p.pinned) for p in engine.baseline] == [("guild", "demand", True)]
+    seeded = Engine.from_parts(
+        tmp_path / "watchlist.toml",
+        None,
+        (SeedDocument("seed", "The guild demanded the pension be restored at the mill."),),
+    )
+    assert [(p.actor, p.issue) for p in seeded.baseline] == [("guild", "pension")]
