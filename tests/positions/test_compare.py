@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from stancewatch.models import BaselinePosition, Override, Statement
@@ -250,17 +252,22 @@ def test_hedged_change_stands_without_a_plain_reaffirmation(
 
 def test_confidence_follows_how_often_each_make_up_was_right() -> None:
     plain = stmt("demand", 1.0)
-    # Plain direct restatements are nearly always right; unmarked changes and new positions
-    # much less often; a marked move sits in between.
+    # Calibrated on the real-article sets: plain restatements and unmarked hardenings are
+    # nearly always right; a move the text names about 3 in 4; new stances and softenings
+    # about 2 in 3; reversals half the time, against a seed-read position far less.
     assert confidence(plain, "reaffirmed") == 0.95
-    assert confidence(stmt("retreat", 0.0, shift="softer"), "softening") == 0.95
-    assert confidence(plain, "new") == 0.81
-    assert confidence(stmt("reject", -1.0), "reversal") == 0.76
-    assert confidence(stmt("reject", -1.0, resolved=True), "reversal") == 0.68
-    # A headline is weaker than the body, about as weak as a resolved body sentence.
+    assert confidence(stmt("reject_unless", -0.5), "hardening") == 0.9
+    assert confidence(stmt("retreat", 0.0, shift="softer"), "softening") == 0.76
+    assert confidence(plain, "new") == 0.68
+    assert confidence(stmt("reject", -1.0), "reversal") == 0.57
+    assert confidence(stmt("reject", -1.0), "reversal", base(1.0)) == 0.28
+    pinned = replace(base(1.0), pinned=True)
+    assert confidence(stmt("reject", -1.0), "reversal", pinned) == 0.57
+    assert confidence(stmt("reject", -1.0, resolved=True), "reversal") == 0.54
+    # A headline is weaker than the body.
     assert confidence(stmt("demand", 1.0, headline=True), "reaffirmed") == 0.81
-    assert confidence(stmt("demand", 1.0, resolved=True), "reaffirmed") == 0.85
-    assert confidence(stmt("open", 0.0, modality="hedged"), "softening") == 0.61
+    assert confidence(stmt("demand", 1.0, resolved=True), "reaffirmed") == 0.9
+    assert confidence(stmt("open", 0.0, modality="hedged"), "softening") == 0.53
 
 
 def test_build_baseline_prefers_direct_plain_statements_and_applies_overrides() -> None:
