@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from stancewatch.models import Watchlist
 from stancewatch.positions.matching import Hit, PrefixedRegex, name_matcher
 from stancewatch.positions.terms import normalise
+from stancewatch.positions.titles import office_spellings
 
 # Nouns for people and bodies that speak ("Israeli officials", "a Hamas spokesman"): after an
 # adjective they make the adjective a speaker; on their own they are anonymous speakers.
@@ -106,6 +107,11 @@ class MentionFinder:
                     add(name, _Entry(actor.id, "person", person.name))
                 for title in person.titles:
                     add(title, _Entry(actor.id, "title", person.name))
+        for actor_id, spellings_of in office_spellings(watchlist.actors).items():
+            # Other spellings of declared offices ("commerce minister" for "minister of
+            # commerce"), matched like the declared ones.
+            for spelling, person_name, kind in spellings_of:
+                add(spelling, _Entry(actor_id, kind, person_name))
         self.table = table
         self.matcher = name_matcher(spellings)
 
