@@ -63,6 +63,9 @@ def monitor(
         db_path=Path(db_path) if db_path else None,
     )
     run = pipeline.start_monitor(settings)
+    nothing_to_poll = pipeline.disabled_feeds_warning(run.feeds, settings.feed_list_path)
+    if nothing_to_poll:
+        logger.warning(nothing_to_poll)
     logger.info(
         "run %s: %d feeds, baseline %s (%d positions), database %s",
         run.summary.run_id,

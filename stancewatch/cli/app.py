@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from stancewatch import __version__, pipeline, report, store
@@ -61,6 +62,15 @@ def main_options(
 # --- running ---------------------------------------------------------------------------------
 
 
+def warn_if_nothing_to_poll(feed_list: Path) -> None:
+    """One warning line when every feed of the list is disabled (a bad list stops the run)."""
+    from stancewatch.ingest import load_feed_list
+
+    warning = pipeline.disabled_feeds_warning(load_feed_list(feed_list), feed_list)
+    if warning:
+        err.print(f"[bold yellow]warning:[/] {escape(warning)}")
+
+
 @app.command()
 def run(
     seeds: SeedsOpt = None,
@@ -72,6 +82,7 @@ def run(
 ) -> None:
     """Poll every feed once now, store new articles and their position changes."""
     settings = load_settings(seeds, feeds, db)
+    warn_if_nothing_to_poll(settings.feed_list_path)
     if flow:
         pipeline.load_inputs(settings)  # a bad feed list or seed fails here, in one line
         from flows.monitor import monitor
@@ -118,6 +129,7 @@ def serve(
     """Run the monitor flow on a schedule in this process (Ctrl-C stops it)."""
     settings = load_settings(seeds, feeds, db).with_overrides(interval_minutes=interval)
     pipeline.load_inputs(settings)  # fail now on a bad feed list or seeds, not in 15 minutes
+    warn_if_nothing_to_poll(settings.feed_list_path)
     from flows.monitor import serve_monitor
 
     serve_monitor(settings)

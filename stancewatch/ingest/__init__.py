@@ -5,7 +5,12 @@ Other stages use only the names below; the modules behind them are this stage's 
 
 from stancewatch.ingest.charset import decode_text, sniff_encoding
 from stancewatch.ingest.extract import article_from_entry, extract_article, extract_page
-from stancewatch.ingest.feeds import load_feed_list, parse_feed, unique_entries
+from stancewatch.ingest.feeds import (
+    disabled_feeds_warning,
+    load_feed_list,
+    parse_feed,
+    unique_entries,
+)
 from stancewatch.ingest.fetch import FEED_ACCEPT, HttpClient
 
 __all__ = [
@@ -13,6 +18,7 @@ __all__ = [
     "HttpClient",
     "article_from_entry",
     "decode_text",
+    "disabled_feeds_warning",
     "extract_article",
     "extract_page",
     "load_feed_list",

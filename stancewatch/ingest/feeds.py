@@ -7,7 +7,7 @@ import html
 import re
 import time
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from textwrap import shorten
@@ -25,6 +25,13 @@ from stancewatch.models import FeedConfig, FeedEntry, ParsedFeed
 FEED_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 _FEED_KEYS = frozenset({"id", "url", "title", "tags", "enabled"})
 _TOP_LEVEL_KEYS = frozenset({"feeds", "base_url"})
+
+
+def disabled_feeds_warning(feeds: Sequence[FeedConfig], path: Path) -> str | None:
+    """One line when a feed list would poll nothing: every feed has `enabled = false`."""
+    if feeds and not any(feed.enabled for feed in feeds):
+        return f"{path}: every feed is disabled (enabled = false); nothing will be polled"
+    return None
 
 
 def load_feed_list(path: Path) -> list[FeedConfig]:

@@ -3,6 +3,7 @@
 `run_monitor` runs `STEPS` in order; `flows/monitor.py` wraps the same steps as Prefect tasks.
 """
 
+from stancewatch.ingest import disabled_feeds_warning
 from stancewatch.pipeline.rescore import rescore
 from stancewatch.pipeline.runs import (
     begin_run,
@@ -48,6 +49,7 @@ __all__ = [
     "analyse_articles",
     "begin_run",
     "describe_failure",
+    "disabled_feeds_warning",
     "fail_run",
     "fetch_page",
     "fetch_pages",

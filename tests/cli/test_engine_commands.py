@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from stancewatch.settings import Settings
-from tests.conftest import PARAGRAPHS_A, invoke
+from tests.conftest import PARAGRAPHS_A, SEEDS_DIR, invoke
 
 
 def db_args(settings: Settings) -> list[str]:
@@ -89,3 +89,44 @@ def test_baseline_explain_lists_every_seed_statement() -> None:
     assert any(r["verdict"].startswith("outranked by") for r in rows)
     code, text, _ = invoke("baseline", "--explain")
     assert code == 0 and "the baseline position israel:" in text
+
+
+def _seeds_without_feeds(tmp_path: Path) -> Path:
+    """A seeds directory with only a watchlist and one seed document (no feeds.toml)."""
+    seeds = tmp_path / "seeds"
+    (seeds / "baseline").mkdir(parents=True)
+    (seeds / "watchlist.toml").write_text((SEEDS_DIR / "watchlist.toml").read_text())
+    (seeds / "baseline" / "seed.txt").write_text(
+        "Gaza truce talks\n\nHamas proposed a phased truce. Israel rejected the proposal."
+    )
+    return seeds
+
+
+def test_baseline_and_compare_need_no_feed_list(tmp_path: Path) -> None:
+    seeds = _seeds_without_feeds(tmp_path)
+    code, out, err = invoke("baseline", "--seeds", str(seeds), "--format", "json")
+    assert code == 0, err
+    assert {"hamas", "israel"} <= {row["actor"] for row in json.loads(out)}
+    article = tmp_path / "a.txt"
+    article.write_text("Gaza talks\n\nIsrael said on Monday it accepted the proposal.")
+    code, out, err = invoke("compare", str(article), "--seeds", str(seeds), "--json")
+    assert code == 0, err
+    assert json.loads(out)["related"] is True
+
+
+def test_a_run_with_every_feed_disabled_warns_in_one_line(tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(
+        '[[feeds]]\nid = "a"\nurl = "http://127.0.0.1:9/a.xml"\nenabled = false\n\n'
+        '[[feeds]]\nid = "b"\nurl = "http://127.0.0.1:9/b.xml"\nenabled = false\n'
+    )
+    db = tmp_path / "db.duckdb"
+    code, _, err = invoke("run", "--feeds", str(feeds), "--db", str(db))
+    assert code == 0
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert len(warnings) == 1
+    assert str(feeds) in warnings[0] and "every feed is disabled" in warnings[0]
+    # One enabled feed: no warning (the feed is unreachable; the run records that and goes on).
+    feeds.write_text('[[feeds]]\nid = "a"\nurl = "http://127.0.0.1:9/a.xml"\n')
+    _, _, err = invoke("run", "--feeds", str(feeds), "--db", str(db))
+    assert "every feed is disabled" not in err
