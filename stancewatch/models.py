@@ -252,6 +252,9 @@ class Statement:
     shift: str | None = None  # "softer" / "firmer" when the text itself says the stance moved
     headline: bool = False  # found in the title: a weak statement the body should confirm
     resolved: bool = False  # holder or issue found by reference (pronoun, earlier sentence)
+    # the object is another actor's offer or reply ("rejected Hamas's response"): a stance on the
+    # counterpart's terms, not on the deal itself
+    counterpart: bool = False
     trace: StatementTrace | None = field(default=None, compare=False, repr=False)
 
 

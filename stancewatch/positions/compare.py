@@ -220,6 +220,8 @@ def classify(
     if baseline is None:
         return "new"
     b, v = baseline.score, s.score
+    if s.counterpart and v < 0 < b:
+        return "reaffirmed"  # rejecting the other side's reply is no reversal of backing a deal
     if s.stance == "shift":
         return "hardening" if s.shift == "firmer" else "softening"
     if _sign(b) == 0:

@@ -397,6 +397,7 @@ class Reader:
                             negation,
                             partial,
                             claimant=claimant,
+                            counterpart=_counterparts(text, obj, h, unit.mentions),
                         )
                     )
             if condition is not None and label == "reject_unless":
@@ -441,6 +442,39 @@ class Reader:
             if f.shift is None and f.holder.actor in shifts:
                 f.shift = shifts[f.holder.actor]
         return found, objects_seen or [i for i in issues if not i.laden]
+
+
+# "Hamas's response", "the offer from Hamas", "Hamas's latest counterproposal": whose terms.
+_REPLY = (
+    r"(?:offer|proposal|counter-?proposal|counter-?offer|response|reply|answer|amendments?|"
+    r"demands?|terms|conditions|draft)\b"
+)
+_OWNED_REPLY = re.compile(
+    rf"^(?:['’]s?)?\s*(?:(?:new|latest|revised|own|amended|written|counter|recent)\s+){{0,2}}{_REPLY}",
+    re.I,
+)
+_REPLY_FROM = re.compile(rf"{_REPLY}\s+(?:from|by)\s+(?:the\s+)?$", re.I)
+
+
+def _counterparts(
+    text: str, obj: IssueMention, holder: Mention, mentions: Sequence[Mention]
+) -> bool:
+    """Whether the object is another actor's offer or reply, not the deal itself.
+
+    "Israel rejected Hamas's response" is about Hamas's terms: by the labeling rules, rejecting
+    the other side's reply is no reversal of one's own support for a deal.
+    """
+    if holder.actor is None:
+        return False
+    for m in mentions:
+        if m.actor is None or m.actor == holder.actor:
+            continue
+        owned = m.possessive and obj.start - 40 <= m.start < obj.end
+        if owned and _OWNED_REPLY.match(text[m.end : obj.end + 30]):
+            return True
+        if obj.start <= m.start <= obj.end + 30 and _REPLY_FROM.search(text[obj.start : m.start]):
+            return True
+    return False
 
 
 def _claimant(text: str, owner: Mention, mentions: Sequence[Mention]) -> Mention | None:

@@ -56,6 +56,7 @@ class Found:
     object_how: str = ""
     negation: str | None = None
     partial: bool = False
+    counterpart: bool = False  # the object is another actor's offer or reply
     claimant: Mention | None = None  # another actor whose claim this is ("citing X's refusal")
 
 
@@ -138,5 +139,6 @@ def to_statement(unit: Unit, f: Found, explain: bool = False) -> Statement:
         shift=f.shift,
         headline=unit.headline,
         resolved=f.resolved,
+        counterpart=f.counterpart,
         trace=statement_trace(unit, f, frame, why, recap) if explain else None,
     )

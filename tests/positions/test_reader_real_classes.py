@@ -160,3 +160,16 @@ def test_seed_engine_from_parts_without_documents_uses_overrides(tmp_path: Path)
         (SeedDocument("seed", "The guild demanded the pension be restored at the mill."),),
     )
     assert [(p.actor, p.issue) for p in seeded.baseline] == [("guild", "pension")]
+
+
+def test_rejecting_the_other_sides_reply_is_no_reversal_of_backing_a_deal(
+    reader: Reader,
+) -> None:
+    text = "Norland rejected Ardent's latest counterproposal on the steel tariff."
+    (s,) = read(reader, text, "norland", "steel_tariff")
+    assert s.counterpart and s.score < 0
+    assert classify(_position("support", 1.0), s) == "reaffirmed"
+    text = "Norland rejected the steel tariff."
+    (own,) = read(reader, text, "norland", "steel_tariff")
+    assert not own.counterpart
+    assert classify(_position("support", 1.0), own) == "reversal"
