@@ -165,6 +165,8 @@ _CUES: list[tuple[str, str]] = [
         r"yield(?:s|ed|ing)?|capitulat(?:e|es|ed|ing)|succumb(?:s|ed|ing)?) to",
     ),
     (DEMAND, r"call(?:s|ed|ing)? for|push(?:es|ed|ing)? for|press(?:es|ed|ing)? for"),
+    # "called on Israel and Hamas to ...": an appeal; the addressees follow, then its content.
+    (DEMAND, r"call(?:s|ed|ing)? (?:up)?on(?= (?:the |all |both )?[A-Z])"),
     (DEMAND, r"insist(?:s|ed|ing|ence)?(?: on| that)?|hold(?:s|ing)? out for|held out for"),
     (DEMAND, r"condition(?:s|ed|ing)? (?:on|upon)|conditional on|precondition(?:s)?"),
     (DEMAND, r"aims? to|aiming to|goal of|objective of|(?<!be )determined to"),

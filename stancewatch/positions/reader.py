@@ -67,6 +67,14 @@ _VP_COORDINATION = re.compile(
 
 _NOMINAL_GAP = re.compile(r"^\s+(?:[\w'’-]+\s+){0,2}$")
 
+# "urged Boeing and the union to accept", "called on Israel, Hamas and the mediators to": the
+# addressees of an appeal are not its speakers; what they are asked to do is the caller's demand.
+_APPEAL_CUE = re.compile(
+    r"^(?:urg|ask|call(?:s|ed|ing)? on|press|push|pressur|tell|told|encourag|implor|appeal)",
+    re.IGNORECASE,
+)
+_APPEAL_GAP = re.compile(r"^\s+(?:[\w'’.,-]+\s+){1,7}?(?:not\s+)?to\s+(?:be\s+)?$")
+
 # "refused to meet the strikers' demand for", "agreed to accept Kyiv's call for": a cue acting on
 # someone's demand; what the demand asks for is what the cue's holder refuses or accepts.
 _ACTS_ON_DEMAND = re.compile(
@@ -267,7 +275,8 @@ class Reader:
             if issue_between:
                 continue
             acts_on_demand = found_cues[i + 1].cls == cues.DEMAND and _ACTS_ON_DEMAND.match(between)
-            if _GOVERNS.match(between) or nominal or acts_on_demand:
+            appeal = _APPEAL_CUE.match(found_cues[i].text) and _APPEAL_GAP.match(between)
+            if _GOVERNS.match(between) or nominal or acts_on_demand or appeal:
                 governor[i + 1] = found_cues[i]
             elif found_cues[i].cls == cues.DEMAND and CONTENT_SUBJECT.match(between):
                 governor[i + 1] = found_cues[i]
@@ -300,6 +309,8 @@ class Reader:
             while gov is not None and found_cues.index(gov) in governor:
                 gov = governor[found_cues.index(gov)]  # the outermost governor holds the stance
             cls = stance.chain(gov.cls, cue.cls) if gov else cue.cls
+            if gov is not None and _APPEAL_CUE.match(gov.text) and cls in cues.POSITIVE_CLASSES:
+                cls = cues.DEMAND  # "urged Boeing to accept the offer": the urger's demand
             if i in content_clause and cls in cues.POSITIVE_CLASSES:
                 cls = cues.DEMAND  # "insists that Israel commit to X": the insister demands X
             anchor = gov if gov else cue

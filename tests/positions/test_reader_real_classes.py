@@ -173,3 +173,19 @@ def test_rejecting_the_other_sides_reply_is_no_reversal_of_backing_a_deal(
     (own,) = read(reader, text, "norland", "steel_tariff")
     assert not own.counterpart
     assert classify(_position("support", 1.0), own) == "reversal"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Norland urged Ardent and the guild to restore the pension.",
+        "Norland urges Ardent, the guild and the mill owners to restore the pension.",
+        "Norland called on the guild and Ardent to restore the pension.",
+    ],
+)
+def test_the_addressees_of_an_appeal_are_not_its_speakers(reader: Reader, text: str) -> None:
+    assert [(s.stance, s.score) for s in read(reader, text, "norland", "pension")] == [
+        ("demand", 1.0)
+    ]
+    assert read(reader, text, "ardent", "pension") == []
+    assert read(reader, text, "guild", "pension") == []
