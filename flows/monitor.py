@@ -14,6 +14,7 @@ from prefect.utilities.annotations import quote
 
 from stancewatch import pipeline
 from stancewatch.report import change_to_dict, summary_lines, summary_markdown
+from stancewatch.safe_text import terminal_line
 from stancewatch.settings import Settings
 
 # Tasks receive the run (quoted: Prefect need not walk it) and a batch, never an open client or
@@ -37,7 +38,9 @@ def _log_step(logger: Any, step: pipeline.Step, run: pipeline.MonitorRun, result
     if step.name == "poll-feeds":
         for poll in result:
             if poll.failure:
-                logger.warning("feed %s failed: %s", poll.feed.id, poll.failure.message)
+                logger.warning(
+                    "feed %s failed: %s", poll.feed.id, terminal_line(poll.failure.message)
+                )
             elif poll.not_modified:
                 logger.info("feed %s not modified", poll.feed.id)
             elif poll.parsed:
@@ -45,7 +48,12 @@ def _log_step(logger: Any, step: pipeline.Step, run: pipeline.MonitorRun, result
     elif step.name == "fetch-pages":
         for outcome in result:
             for failure in outcome.failures:
-                logger.warning("%s %s: %s", failure.stage, failure.url, failure.message)
+                logger.warning(
+                    "%s %s: %s",
+                    failure.stage,
+                    terminal_line(failure.url or ""),
+                    terminal_line(failure.message),
+                )
         logger.info("fetched %d of %d queued pages", len(run.outcomes), len(run.queue.entries))
 
 
@@ -104,7 +112,7 @@ def monitor(
                     "issue": c["issue"],
                     "kind": c["kind"],
                     "confidence": c["confidence"],
-                    "evidence": c["evidence"],
+                    "evidence": terminal_line(str(c["evidence"])),
                 }
                 for c in shifts
             ],

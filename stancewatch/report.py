@@ -10,6 +10,8 @@ from datetime import date, datetime
 from typing import Any
 
 from stancewatch.models import Change, Comparison, RunSummary, Statement
+from stancewatch.safe_markdown import md_link, md_text
+from stancewatch.safe_text import csv_cell, json_document, terminal_line
 
 OutputFormat = str  # "table" | "json" | "csv" | "jsonl"
 FORMATS = ("table", "json", "csv", "jsonl")
@@ -116,7 +118,8 @@ def rows_to_json(rows: Sequence[Mapping[str, Any]]) -> str:
 
 def rows_to_jsonl(rows: Iterable[Mapping[str, Any]]) -> str:
     return "\n".join(
-        json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False) for row in rows
+        json_document(json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False))
+        for row in rows
     )
 
 
@@ -126,8 +129,16 @@ def rows_to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _cell(_plain(row.get(k))) for k in columns})
+        writer.writerow({k: _csv_value(row.get(k)) for k in columns})
     return buffer.getvalue()
+
+
+def _csv_value(value: Any) -> str:
+    # Only stored strings are defused: a number we format ("-0.50") is a number to a
+    # spreadsheet too, and quoting it would turn it into text.
+    plain = _plain(value)
+    cell = _cell(plain)
+    return csv_cell(cell) if isinstance(plain, (str, list)) else cell
 
 
 def _cell(value: Any) -> str:
@@ -141,9 +152,10 @@ def _cell(value: Any) -> str:
 
 
 def shorten(text: str | None, width: int) -> str:
+    """One safe line for a terminal (controls replaced), cut to width with an ellipsis."""
     if not text:
         return ""
-    text = " ".join(text.split())
+    text = terminal_line(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -180,7 +192,7 @@ def summary_lines(summary: RunSummary) -> list[str]:
     if summary.errors:
         lines.append(f"problems recorded: {len(summary.errors)}")
         lines.extend(
-            f"  - [{f.stage}] {f.url or f.feed_id or ''}: {f.error_class}: "
+            f"  - [{f.stage}] {shorten(f.url or f.feed_id, 200)}: {shorten(f.error_class, 60)}: "
             f"{shorten(f.message, 120)}"
             for f in summary.errors[:20]
         )
@@ -196,15 +208,15 @@ def summary_markdown(summary: RunSummary, changes: Sequence[Mapping[str, Any]] =
     if summary.errors:
         parts += ["", "## Problems", "", "| stage | where | error |", "|---|---|---|"]
         parts += [
-            f"| {f.stage} | {f.url or f.feed_id or ''} | {f.error_class}: "
-            f"{shorten(f.message, 100).replace('|', '/')} |"
+            f"| {md_text(f.stage)} | {md_text(f.url or f.feed_id or '')} | "
+            f"{md_text(f.error_class)}: {md_text(shorten(f.message, 100))} |"
             for f in summary.errors[:50]
         ]
     if changes:
         parts += ["", "## Changes", "", "| actor | issue | kind | evidence |", "|---|---|---|---|"]
         parts += [
-            f"| {c['actor']} | {c['issue']} | {c['kind']} | "
-            f"{shorten(str(c.get('evidence')), 140).replace('|', '/')} |"
+            f"| {md_text(str(c['actor']))} | {md_text(str(c['issue']))} | "
+            f"{md_text(str(c['kind']))} | {md_text(shorten(str(c.get('evidence')), 140))} |"
             for c in changes
         ]
     return "\n".join(parts) + "\n"
@@ -217,15 +229,16 @@ def change_blocks(rows: Sequence[Mapping[str, Any]], *, evidence_width: int = 30
         moved = row.get("baseline_stance") or "no baseline"
         when = _plain(row.get("published") or row.get("detected_at")) or ""
         lines.append(
-            f"{row['actor']} · {row['issue']} · {row['kind'].upper()}  "
-            f"({moved} → {row.get('stance')}, confidence {float(row.get('confidence') or 0):.2f},"
-            f" {row.get('attribution')})  {str(when)[:10]}"
+            f"{shorten(row['actor'], 60)} · {shorten(row['issue'], 60)} · "
+            f"{shorten(row['kind'], 20).upper()}  ({shorten(moved, 40)} → "
+            f"{shorten(row.get('stance'), 40)}, confidence {float(row.get('confidence') or 0):.2f},"
+            f" {shorten(row.get('attribution'), 20)})  {str(when)[:10]}"
         )
         lines.append(f"    evidence: “{shorten(row.get('evidence'), evidence_width)}”")
         if row.get("baseline_text"):
             lines.append(f"    baseline: “{shorten(row.get('baseline_text'), 160)}”")
         if row.get("url"):
-            lines.append(f"    {row.get('title') or ''} <{row['url']}>")
+            lines.append(f"    {shorten(row.get('title'), 200)} <{shorten(row['url'], 300)}>")
         lines.append("")
     return lines
 
@@ -239,14 +252,15 @@ def digest_markdown(rows: Sequence[Mapping[str, Any]], *, since: datetime) -> st
     for row in rows:
         by_actor.setdefault(str(row["actor"]), []).append(row)
     for actor in sorted(by_actor):
-        parts += [f"## {actor}", ""]
+        parts += [f"## {md_text(actor)}", ""]
         for row in by_actor[actor]:
             was = row.get("baseline_stance") or "no baseline"
             parts.append(
-                f"- **{row['issue']}: {row['kind']}** ({was} → {row.get('stance')}, "
+                f"- **{md_text(str(row['issue']))}: {md_text(str(row['kind']))}** "
+                f"({md_text(str(was))} → {md_text(str(row.get('stance')))}, "
                 f"confidence {float(row.get('confidence') or 0):.2f}): "
-                f"“{shorten(str(row.get('evidence')), 240)}” — [{row.get('title') or 'article'}]"
-                f"({row.get('url')})"
+                f"“{md_text(shorten(str(row.get('evidence')), 240))}” — "
+                f"{md_link(str(row.get('title') or 'article'), row.get('url'))}"
             )
         parts.append("")
     return "\n".join(parts)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.text import Text
 
 from stancewatch import __version__, pipeline, report, store
 from stancewatch.cli.engine_commands import engine_app
@@ -26,6 +27,7 @@ from stancewatch.cli.output import (
 )
 from stancewatch.cli.queries import queries_app
 from stancewatch.errors import ConfigError
+from stancewatch.safe_text import terminal_line
 from stancewatch.settings import PROJECT_ROOT
 
 DEMO_PORT = 8765
@@ -95,7 +97,7 @@ def run(
         out.print_json(data=result)
         return
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         console=err,
@@ -172,16 +174,16 @@ def demo(
             feeds_file=str(feeds_file),
             db_path=str(settings.db_path),
         )
-    out.print("\n[bold]Run summary[/]")
+    out.print(Text("\nRun summary", style="bold"))
     for key, value in result.items():
-        out.print(f"  {key}: {value}")
+        out.print(f"  {key}: {terminal_line(str(value))}")
     with read_db(settings) as con:
         stored = store.list_articles(con, since=None, limit=100)
         found = store.list_changes(con, since=None, limit=50)
     print_rows(stored, ["feed_id", "text_source", "title"], Format.table, title="Stored articles")
-    out.print(f"\n[bold]Position changes[/] ({len(found)}, reaffirmations not shown)")
+    out.print(Text("\nPosition changes", style="bold"), f"({len(found)}, reaffirmations not shown)")
     for line in report.change_blocks(found) or ["no position changes detected"]:
-        out.print(line, markup=False)
+        out.print(line)
     out.print(f"\nDuckDB file: {settings.db_path}")
     out.print(
         f"Try: .venv/bin/stancewatch changes --since all --db {settings.db_path}\n"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from stancewatch import documents, pipeline, report
 from stancewatch.cli.explain_output import baseline_explanation, comparison_explanation
@@ -21,6 +22,7 @@ from stancewatch.cli.output import (
     out,
     print_rows,
 )
+from stancewatch.safe_text import json_document, terminal_line, terminal_text
 from stancewatch.settings import PROJECT_ROOT
 
 engine_app = typer.Typer(cls=GuardedGroup)
@@ -105,10 +107,15 @@ def compare(
             payload = report.comparison_to_dict(
                 comparison, source=source if len(inputs) > 1 else None
             )
-            sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+            sys.stdout.write(json_document(json.dumps(payload, ensure_ascii=False)) + "\n")
             continue
         verdict = "related" if comparison.related else "not related"
-        out.print(f"[bold]{source}[/]: {verdict} (relatedness {comparison.relatedness:.2f})")
+        out.print(
+            Text.assemble(
+                (terminal_line(source), "bold"),
+                f": {verdict} (relatedness {comparison.relatedness:.2f})",
+            )
+        )
         rows = [
             report.change_to_dict(c)
             for c in comparison.changes
@@ -164,6 +171,6 @@ def eval_command(
     from stancewatch.evaluation import run_eval
 
     text, passed = run_eval(list(dirs), floors, verbose)
-    out.print(text, markup=False)
+    out.print(terminal_text(text))
     if not passed:
         raise typer.Exit(1)

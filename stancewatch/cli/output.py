@@ -15,21 +15,30 @@ from typing import Annotated, Any
 import duckdb
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 
 from stancewatch import report, store
 from stancewatch.errors import ConfigError, StancewatchError
+from stancewatch.safe_text import json_document, terminal_line
 from stancewatch.settings import Settings
 
 # The CLI may start Prefect; it must not try to reach the internet with usage reports.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-# Piped output is not cut to 80 columns: wide tables stay one row per line.
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Markup and emoji codes are off: printed text is data (a title "[/]" or a stage tag "[fetch]"
+# must print as it is); styled words are built as rich Text. Piped output is not cut to 80
+# columns: wide tables stay one row per line.
+out = Console(
+    highlight=False,
+    markup=False,
+    emoji=False,
+    soft_wrap=True,
+    width=None if sys.stdout.isatty() else 200,
+)
+err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 LONG_TEXT_COLUMNS = frozenset(
     {"title", "evidence", "text", "baseline_text", "url", "message", "last_error", "last_warning"}
@@ -43,7 +52,7 @@ class GuardedGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except StancewatchError as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}")
+            err.print(Text("error:", style="bold red"), terminal_line(str(exc)))
             raise typer.Exit(exc.exit_code) from None
 
 
@@ -102,7 +111,7 @@ def print_rows(
     empty: str = "nothing to show",
 ) -> None:
     if fmt is Format.json:
-        sys.stdout.write(report.rows_to_json(rows) + "\n")
+        sys.stdout.write(json_document(report.rows_to_json(rows)) + "\n")
         return
     if fmt is Format.csv:
         sys.stdout.write(report.rows_to_csv(rows, columns))
@@ -110,12 +119,12 @@ def print_rows(
     if not rows:
         out.print(empty)
         return
-    table = Table(title=title, show_lines=False, expand=False)
+    table = Table(title=Text(title) if title else None, show_lines=False, expand=False)
     for column in columns:
         if column in LONG_TEXT_COLUMNS:
             table.add_column(column, overflow="fold", ratio=3)
         else:
             table.add_column(column, no_wrap=True, overflow="ellipsis")
     for cells in report.table_cells(rows, columns):
-        table.add_row(*cells)
+        table.add_row(*(Text(cell) for cell in cells))
     out.print(table)

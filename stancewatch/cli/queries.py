@@ -121,7 +121,7 @@ def changes(
     ]
     if fmt is Format.table:
         for line in report.change_blocks(rows) or ["no changes in that period"]:
-            out.print(line, markup=False)
+            out.print(line)
         return
     print_rows(rows, columns, fmt)
 

@@ -115,7 +115,7 @@ def test_summary_lists_problems() -> None:
     markdown = summary_markdown(
         summary, [{"actor": "a", "issue": "i", "kind": "new", "evidence": "x|y"}]
     )
-    assert "| fetch | http://x/a |" in markdown and "x/y" in markdown
+    assert "| fetch | http://x/a |" in markdown and "x\\|y" in markdown
 
 
 def test_digest_groups_changes_by_actor() -> None:
