@@ -44,7 +44,8 @@ class Settings:
     fetch_workers: int = 8
 
     # Pipeline
-    max_articles_per_run: int = 500
+    max_articles_per_run: int = 500  # taken from the feeds in turn (round-robin)
+    max_entries_per_feed_poll: int = 500  # new entries one feed may queue per poll
     max_fetch_attempts: int = 3  # runs that retry a page after a transient failure
     min_text_chars: int = 200
     batch_size: int = 50

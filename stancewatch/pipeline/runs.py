@@ -58,7 +58,12 @@ def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPo
                 entries=len(poll.parsed.entries) if poll.parsed else 0,
                 bozo=poll.parsed.bozo_reason if poll.parsed else None,
             )
-        summary.entries_new = store.add_entries(con, unique_entries(fresh), summary.run_id)
+        summary.entries_new = store.add_entries(
+            con,
+            unique_entries(fresh),
+            summary.run_id,
+            per_feed_limit=settings.max_entries_per_feed_poll,
+        )
         entries = store.pending_entries(con, limit=settings.max_articles_per_run)
         attempts = store.entry_attempts(con, [entry.canonical_url for entry in entries])
     return WorkQueue(entries=tuple(entries), attempts=attempts)

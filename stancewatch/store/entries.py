@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import duckdb
 
 from stancewatch.models import FeedEntry
-from stancewatch.store.staging import TEXT, TIMESTAMP, row_count, staged, utc
+from stancewatch.store.staging import INT, TEXT, TIMESTAMP, row_count, staged, utc
 
 ENTRY_STATUSES = ("pending", "done", "failed")
 
@@ -25,15 +25,25 @@ _ENTRY_COLUMNS = {
     "summary": TEXT,
     "content": TEXT,
     "content_hash": TEXT,
+    "position": INT,
 }
 _OUTCOME_COLUMNS = {"canonical_url": TEXT, "status": TEXT, "error": TEXT}
 
 
-def add_entries(con: duckdb.DuckDBPyConnection, entries: Sequence[FeedEntry], run_id: str) -> int:
+def add_entries(
+    con: duckdb.DuckDBPyConnection,
+    entries: Sequence[FeedEntry],
+    run_id: str,
+    *,
+    per_feed_limit: int | None = None,
+) -> int:
     """Queue entries never seen before as 'pending'; returns how many were added.
 
     An entry is known when any of its keys is: its guid within its feed, its canonical URL,
     or its content hash (the same story under another URL or in another feed).
+    `per_feed_limit` caps the new entries one feed may add in this call, newest first (by
+    published date, then feed order): a feed dumping its whole archive cannot flood the queue.
+    The rest stay unknown, so a later poll that still lists them can queue them.
     """
     fresh = _unique_within_batch(entries)
     rows = [
@@ -47,8 +57,9 @@ def add_entries(con: duckdb.DuckDBPyConnection, entries: Sequence[FeedEntry], ru
             e.summary,
             e.content,
             e.content_hash,
+            position,
         )
-        for e in fresh
+        for position, e in enumerate(fresh)
     ]
     with staged(con, _ENTRY_COLUMNS, rows) as stage:
         return row_count(
@@ -56,20 +67,29 @@ def add_entries(con: duckdb.DuckDBPyConnection, entries: Sequence[FeedEntry], ru
             f"""
             INSERT INTO entries (canonical_url, feed_id, guid, url, title, published, summary,
                                  content, content_hash, status, attempts, first_seen_at, run_id)
-            SELECT s.canonical_url, s.feed_id, s.guid, s.url, s.title, s.published, s.summary,
-                   s.content, s.content_hash, 'pending', 0, now(), $run_id
-            FROM {stage} AS s
-            WHERE NOT EXISTS (SELECT 1 FROM entries AS e WHERE e.canonical_url = s.canonical_url)
-              AND NOT EXISTS (SELECT 1 FROM entries AS e
-                              WHERE e.feed_id = s.feed_id AND e.guid = s.guid)
-              AND NOT EXISTS (SELECT 1 FROM entries AS e WHERE e.content_hash = s.content_hash)
+            SELECT canonical_url, feed_id, guid, url, title, published, summary,
+                   content, content_hash, 'pending', 0, now(), $run_id
+            FROM (
+                SELECT s.*, row_number() OVER (
+                    PARTITION BY s.feed_id ORDER BY s.published DESC NULLS LAST, s.position
+                ) AS newest_rank
+                FROM {stage} AS s
+                WHERE NOT EXISTS (SELECT 1 FROM entries AS e
+                                  WHERE e.canonical_url = s.canonical_url)
+                  AND NOT EXISTS (SELECT 1 FROM entries AS e
+                                  WHERE e.feed_id = s.feed_id AND e.guid = s.guid)
+                  AND NOT EXISTS (SELECT 1 FROM entries AS e
+                                  WHERE e.content_hash = s.content_hash)
+            )
+            WHERE $limit IS NULL OR newest_rank <= $limit
             """,
-            {"run_id": run_id},
+            {"run_id": run_id, "limit": per_feed_limit},
         )
 
 
 def pending_entries(con: duckdb.DuckDBPyConnection, *, limit: int) -> list[FeedEntry]:
-    """Entries still to process, oldest first.
+    """Entries still to process, taken from the feeds in turn (round-robin), each feed's
+    oldest first: a feed with a long backlog cannot starve another feed's few new entries.
 
     Entries are returned whatever their attempt count: the caller decides when tries are used
     up and falls back to the feed's text, so no entry can stay queued for ever (even after
@@ -79,9 +99,14 @@ def pending_entries(con: duckdb.DuckDBPyConnection, *, limit: int) -> list[FeedE
         """
         SELECT feed_id, guid, url, canonical_url, title, published, summary, content,
                content_hash
-        FROM entries
-        WHERE status = 'pending'
-        ORDER BY first_seen_at, published NULLS LAST, canonical_url
+        FROM (
+            SELECT *, row_number() OVER (
+                PARTITION BY feed_id ORDER BY first_seen_at, published NULLS LAST, canonical_url
+            ) AS turn
+            FROM entries
+            WHERE status = 'pending'
+        )
+        ORDER BY turn, first_seen_at, published NULLS LAST, canonical_url
         LIMIT $limit
         """,
         {"limit": max(limit, 0)},

@@ -162,3 +162,31 @@ def test_feed_listing_counts_pending_entries(con: duckdb.DuckDBPyConnection) -> 
     mark_entries(con, [(entry(1).canonical_url, "done", None)])
 
     assert list_feeds(con)[0]["entries_pending"] == 1
+
+
+def test_pending_entries_take_the_feeds_in_turn(con: duckdb.DuckDBPyConnection) -> None:
+    add_entries(con, [entry(n, "big") for n in range(1, 21)], "run-1")
+    add_entries(con, [entry(n, "small", published=None) for n in range(21, 24)], "run-2")
+
+    queued = pending_entries(con, limit=8)
+
+    feeds = [e.feed_id for e in queued]
+    assert feeds.count("small") == 3
+    assert feeds[:6] == ["big", "small"] * 3  # in turn; the big feed's oldest came first
+    assert [e.guid for e in queued if e.feed_id == "big"] == [f"guid-{n}" for n in range(1, 6)]
+
+
+def test_one_feed_queues_at_most_its_newest_entries_per_poll(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    flood = [entry(n, "big") for n in range(1, 11)]
+    added = add_entries(
+        con, [*flood, entry(20, "small", published=None)], "run-1", per_feed_limit=3
+    )
+
+    assert added == 4
+    queued = {e.guid for e in pending_entries(con, limit=100)}
+    assert queued == {"guid-10", "guid-9", "guid-8", "guid-20"}  # newest by published date
+    # the rest stay unknown: a later poll still listing them queues the next newest
+    assert add_entries(con, flood, "run-2", per_feed_limit=3) == 3
+    assert {"guid-7", "guid-6", "guid-5"} < {e.guid for e in pending_entries(con, limit=100)}
