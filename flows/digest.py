@@ -16,8 +16,9 @@ from stancewatch.settings import Settings
 
 @task(name="read-changes", retries=2, retry_delay_seconds=3, cache_policy=NO_CACHE)
 def read_changes(settings: Settings, since: datetime) -> list[dict[str, Any]]:
+    # The read snapshot: the digest never makes a monitor run wait.
     with store.open_db(
-        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
+        store.read_path(settings.db_path), read_only=True, busy_timeout=settings.db_busy_timeout
     ) as con:
         return store.list_changes(con, since=since, limit=1000)
 

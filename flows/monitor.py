@@ -82,16 +82,17 @@ def monitor(
         len(run.engine.baseline),
         settings.db_path,
     )
-    try:
-        for step in pipeline.STEPS:
-            step_task = _TASKS[step.name]
-            for label, batch in pipeline.step_batches(step, run):
-                result = step_task.with_options(task_run_name=label)(quote(run), batch)
-                step.keep(run, result)
-                _log_step(logger, step, run, result)
-    except BaseException as exc:
-        pipeline.fail_run(settings, run.summary, f"{exc.__class__.__name__}: {exc}")
-        raise
+    with pipeline.run_lock(settings, run.summary):
+        try:
+            for step in pipeline.STEPS:
+                step_task = _TASKS[step.name]
+                for label, batch in pipeline.step_batches(step, run):
+                    result = step_task.with_options(task_run_name=label)(quote(run), batch)
+                    step.keep(run, result)
+                    _log_step(logger, step, run, result)
+        except BaseException as exc:
+            pipeline.fail_run(settings, run.summary, f"{exc.__class__.__name__}: {exc}")
+            raise
     summary = run.summary
     for line in summary_lines(summary):
         logger.info(line)

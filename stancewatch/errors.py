@@ -55,6 +55,14 @@ class DatabaseBusyError(DatabaseError):
     """Another process holds the DuckDB file open for writing."""
 
 
+class RunLockedError(DatabaseBusyError):
+    """Another monitor run holds the database's run lock."""
+
+
+class DiskFullError(DatabaseError):
+    """The database (or its read snapshot) could not be written for lack of space."""
+
+
 class SchemaVersionError(DatabaseError):
     """The database was written by a newer stancewatch than this one."""
 

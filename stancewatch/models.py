@@ -334,7 +334,7 @@ class RunSummary:
     run_id: str
     started_at: datetime
     finished_at: datetime | None = None
-    status: str = "running"  # running | ok | partial | failed
+    status: str = "running"  # running | ok | partial | failed | abandoned
     feeds_polled: int = 0
     feeds_not_modified: int = 0
     feeds_failed: int = 0

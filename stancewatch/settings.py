@@ -52,6 +52,7 @@ class Settings:
 
     # Database
     db_busy_timeout: float = 5.0
+    run_lock_wait: float = 0.0  # how long a run waits for another run on the same database
 
     # Scheduling
     interval_minutes: int = 15

@@ -102,6 +102,7 @@ def run(
         MofNCompleteColumn(),
         console=err,
         transient=True,
+        disable=not err.is_terminal,  # piped stderr gets the one-line messages only
     ) as bar:
         tasks: dict[str, Any] = {}
 
@@ -189,7 +190,7 @@ def demo(
         f"Try: .venv/bin/stancewatch changes --since all --db {settings.db_path}\n"
         f"     .venv/bin/stancewatch positions --db {settings.db_path}\n"
         '     .venv/bin/python -c "import duckdb; duckdb.connect('
-        f"'{settings.db_path}', read_only=True).sql("
+        f"'{store.snapshot_path(settings.db_path)}', read_only=True).sql("
         "'SELECT actor, issue, kind, confidence, evidence FROM recent_changes').show()\""
     )
 

@@ -67,12 +67,24 @@ SeedsOpt = Annotated[
 ]
 FeedsOpt = Annotated[Path | None, typer.Option("--feeds", help="Feed list (TOML).")]
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file.")]
+LiveOpt = Annotated[
+    bool,
+    typer.Option(
+        "--live",
+        help="Read the database file itself instead of its read snapshot "
+        "(waits while a run writes).",
+    ),
+]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
-def read_db(settings: Settings) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
-    """The database opened read-only, waiting briefly if a run is writing to it."""
-    return store.open_db(settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout)
+def read_db(
+    settings: Settings, *, live: bool = False
+) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """The read snapshot opened read-only (a run never waits for it); with `live`, or when no
+    snapshot exists yet, the database file itself, waiting briefly if a run is writing."""
+    path = store.read_path(settings.db_path, live=live)
+    return store.open_db(path, read_only=True, busy_timeout=settings.db_busy_timeout)
 
 
 def load_settings(

@@ -14,6 +14,7 @@ from stancewatch.cli.output import (
     Format,
     FormatOpt,
     GuardedGroup,
+    LiveOpt,
     SeedsOpt,
     load_settings,
     out,
@@ -45,7 +46,11 @@ def feed_row(feed: FeedConfig, state: Mapping[str, Any]) -> dict[str, Any]:
 
 @queries_app.command("feeds")
 def feeds_command(
-    seeds: SeedsOpt = None, feeds: FeedsOpt = None, db: DbOpt = None, fmt: FormatOpt = Format.table
+    seeds: SeedsOpt = None,
+    feeds: FeedsOpt = None,
+    db: DbOpt = None,
+    live: LiveOpt = False,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """List configured feeds with their fetch state and health."""
     from stancewatch.ingest import load_feed_list
@@ -54,7 +59,7 @@ def feeds_command(
     configured = load_feed_list(settings.feed_list_path)
     state: dict[str, dict[str, Any]] = {}
     if settings.db_path.exists():
-        with read_db(settings) as con:
+        with read_db(settings, live=live) as con:
             state = {row["id"]: row for row in store.list_feeds(con)}
     rows = [feed_row(f, state.get(f.id, {})) for f in configured]
     print_rows(rows, list(rows[0].keys()) if rows else ["id"], fmt, empty="no feeds configured")
@@ -66,11 +71,12 @@ def articles(
     feed: Annotated[str | None, typer.Option(help="Only this feed id.")] = None,
     limit: Annotated[int, typer.Option(min=1)] = 100,
     db: DbOpt = None,
+    live: LiveOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List stored articles, newest first."""
     settings, since_at = load_settings(db=db), parse_since(since)
-    with read_db(settings) as con:
+    with read_db(settings, live=live) as con:
         rows = store.list_articles(con, since=since_at, feed_id=feed, limit=limit)
     columns = ["fetched_at", "published", "feed_id", "text_source", "title", "url"]
     print_rows(rows, columns, fmt, empty="no articles in that period")
@@ -87,6 +93,7 @@ def changes(
     ] = False,
     limit: Annotated[int, typer.Option(min=1)] = 500,
     db: DbOpt = None,
+    live: LiveOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Position changes found recently, with the evidence sentence."""
@@ -99,7 +106,7 @@ def changes(
     elif include_reaffirmed:
         kinds = sorted(known)
     settings, since_at = load_settings(db=db), parse_since(since)
-    with read_db(settings) as con:
+    with read_db(settings, live=live) as con:
         rows = store.list_changes(
             con,
             since=since_at,
@@ -130,11 +137,12 @@ def changes(
 def positions(
     actor: Annotated[str | None, typer.Option(help="Actor id.")] = None,
     db: DbOpt = None,
+    live: LiveOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The latest stated position per actor and issue, beside the baseline."""
     settings = load_settings(db=db)
-    with read_db(settings) as con:
+    with read_db(settings, live=live) as con:
         rows = store.latest_positions(con, actor=actor)
     columns = [
         "actor",
@@ -150,11 +158,14 @@ def positions(
 
 @queries_app.command()
 def runs(
-    limit: Annotated[int, typer.Option(min=1)] = 20, db: DbOpt = None, fmt: FormatOpt = Format.table
+    limit: Annotated[int, typer.Option(min=1)] = 20,
+    db: DbOpt = None,
+    live: LiveOpt = False,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Recent monitor runs with their counts and status."""
     settings = load_settings(db=db)
-    with read_db(settings) as con:
+    with read_db(settings, live=live) as con:
         rows = store.list_runs(con, limit=limit)
     columns = [
         "run_id",
@@ -175,11 +186,12 @@ def errors(
     run_id: Annotated[str | None, typer.Option("--run", help="Only this run.")] = None,
     limit: Annotated[int, typer.Option(min=1)] = 100,
     db: DbOpt = None,
+    live: LiveOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Per-item problems recorded by runs (failed feeds and pages, with the reason)."""
     settings = load_settings(db=db)
-    with read_db(settings) as con:
+    with read_db(settings, live=live) as con:
         rows = store.list_errors(con, run_id=run_id, limit=limit)
     columns = ["occurred_at", "run_id", "stage", "feed_id", "url", "error_class", "message"]
     print_rows(rows, columns, fmt, empty="no problems recorded")

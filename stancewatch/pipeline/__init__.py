@@ -10,6 +10,7 @@ from stancewatch.pipeline.runs import (
     fail_run,
     record_polls,
     record_results,
+    run_lock,
     save_analyses,
 )
 from stancewatch.pipeline.steps import (
@@ -61,6 +62,7 @@ __all__ = [
     "record_polls",
     "record_results",
     "rescore",
+    "run_lock",
     "run_monitor",
     "save_analyses",
     "start_monitor",

@@ -16,17 +16,22 @@ def rescore(settings: Settings, *, replace_old: bool = False) -> tuple[str, int,
     replace_old is set. Returns (baseline version, statements stored, changes stored).
     """
     engine = Engine.from_seeds(settings.seeds_dir)
-    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
-        articles = store.stored_articles(con)
-    analyses, _ = analyse_articles(engine, articles)
-    with (
-        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
-        store.transaction(con),
-    ):
-        if replace_old:
-            store.delete_results_except(con, engine.baseline_version)
-        store.save_baseline(con, engine.baseline, engine.baseline_version)
-        counts = save_analyses(
-            con, analyses, f"rescore-{new_run().run_id}", engine.baseline_version
-        )
+    summary = new_run()
+    # Under the run lock: a monitor run storing articles meanwhile would leave them unscored.
+    with store.run_lock(settings.db_path, wait=settings.run_lock_wait, run_id=summary.run_id):
+        with store.open_db(
+            settings.db_path, busy_timeout=settings.db_busy_timeout, publish=False
+        ) as con:
+            articles = store.stored_articles(con)
+        analyses, _ = analyse_articles(engine, articles)
+        with (
+            store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
+            store.transaction(con),
+        ):
+            if replace_old:
+                store.delete_results_except(con, engine.baseline_version)
+            store.save_baseline(con, engine.baseline, engine.baseline_version)
+            counts = save_analyses(
+                con, analyses, f"rescore-{summary.run_id}", engine.baseline_version
+            )
     return engine.baseline_version, *counts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 
 import duckdb
@@ -15,10 +16,19 @@ from stancewatch.positions import Engine
 from stancewatch.settings import Settings
 
 
+def run_lock(settings: Settings, summary: RunSummary) -> AbstractContextManager[None]:
+    """The database's run lock, held for a whole pass: a second run waits up to
+    settings.run_lock_wait, then stops with RunLockedError before fetching anything."""
+    return store.run_lock(settings.db_path, wait=settings.run_lock_wait, run_id=summary.run_id)
+
+
 def begin_run(
     settings: Settings, feeds: Sequence[FeedConfig], engine: Engine, summary: RunSummary
 ) -> dict[str, FeedState]:
+    """Open the run's record; runs left 'running' by a killed process become 'abandoned'
+    (the caller holds the run lock, so none of them is alive)."""
     with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+        store.abandon_stale_runs(con, summary.run_id)
         store.sync_feeds(con, feeds)
         store.save_baseline(con, engine.baseline, engine.baseline_version)
         store.start_run(con, summary)

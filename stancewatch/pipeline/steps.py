@@ -13,7 +13,7 @@ from typing import Any
 
 from stancewatch.ingest import HttpClient, load_feed_list
 from stancewatch.models import Article, FeedConfig, FeedEntry, FeedState, ItemFailure, RunSummary
-from stancewatch.pipeline.runs import begin_run, fail_run, record_polls, record_results
+from stancewatch.pipeline.runs import begin_run, fail_run, record_polls, record_results, run_lock
 from stancewatch.pipeline.work import (
     Analysis,
     FeedPoll,
@@ -186,18 +186,19 @@ def step_batches(step: Step, run: MonitorRun) -> Iterator[tuple[str, Sequence[An
 def run_monitor(
     settings: Settings, *, progress: Progress | None = None, run_id: str | None = None
 ) -> RunSummary:
-    """One monitor pass without Prefect: every step of STEPS in order."""
+    """One monitor pass without Prefect: every step of STEPS in order, under the run lock."""
     run = start_monitor(settings, run_id=run_id)
-    try:
-        for step in STEPS:
-            total = len(step.items(run)) if step.items else 0
-            done = 0
-            for _, batch in step_batches(step, run):
-                step.keep(run, step.work(run, batch))
-                done += len(batch)
-                if progress and step.progress_label:
-                    progress(step.progress_label, done, total)
-    except BaseException as exc:
-        fail_run(settings, run.summary, f"{exc.__class__.__name__}: {exc}")
-        raise
+    with run_lock(settings, run.summary):
+        try:
+            for step in STEPS:
+                total = len(step.items(run)) if step.items else 0
+                done = 0
+                for _, batch in step_batches(step, run):
+                    step.keep(run, step.work(run, batch))
+                    done += len(batch)
+                    if progress and step.progress_label:
+                        progress(step.progress_label, done, total)
+        except BaseException as exc:
+            fail_run(settings, run.summary, f"{exc.__class__.__name__}: {exc}")
+            raise
     return run.summary

@@ -3,6 +3,7 @@
 from stancewatch.store.connection import open_db, transaction
 from stancewatch.store.entries import add_entries, entry_attempts, mark_entries, pending_entries
 from stancewatch.store.feeds import feed_states, record_feed_poll, sync_feeds
+from stancewatch.store.lock import lock_holder, lock_path, run_lock
 from stancewatch.store.migrations import LATEST_VERSION, MIGRATIONS, migrate, schema_version
 from stancewatch.store.reads import (
     latest_positions,
@@ -13,7 +14,9 @@ from stancewatch.store.reads import (
     list_runs,
     stored_articles,
 )
+from stancewatch.store.snapshot import publish_snapshot, read_path, snapshot_path
 from stancewatch.store.writes import (
+    abandon_stale_runs,
     add_articles,
     add_changes,
     add_item_errors,
@@ -28,6 +31,7 @@ from stancewatch.store.writes import (
 __all__ = [
     "LATEST_VERSION",
     "MIGRATIONS",
+    "abandon_stale_runs",
     "add_articles",
     "add_changes",
     "add_entries",
@@ -44,13 +48,19 @@ __all__ = [
     "list_errors",
     "list_feeds",
     "list_runs",
+    "lock_holder",
+    "lock_path",
     "mark_entries",
     "migrate",
     "open_db",
     "pending_entries",
+    "publish_snapshot",
+    "read_path",
     "record_feed_poll",
+    "run_lock",
     "save_baseline",
     "schema_version",
+    "snapshot_path",
     "start_run",
     "stored_articles",
     "sync_feeds",

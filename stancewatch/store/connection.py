@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,25 +10,34 @@ from pathlib import Path
 
 import duckdb
 
-from stancewatch.errors import DatabaseBusyError, DatabaseError, SchemaVersionError
+from stancewatch.errors import (
+    DatabaseBusyError,
+    DatabaseError,
+    DiskFullError,
+    SchemaVersionError,
+)
 from stancewatch.store.migrations import LATEST_VERSION, migrate, schema_version
+from stancewatch.store.snapshot import NO_ROOM_PHRASES, publish_snapshot, snapshot_path
 
-# DuckDB reports a file held by another process with these phrases in an IOException.
+# DuckDB reports a file held by another process with these phrases in an IOException,
+# naming the holder: 'Conflicting lock is held in /usr/bin/python3 (PID 4242)'.
 _LOCK_MESSAGES = ("Could not set lock", "Conflicting lock")
+_HOLDER_PID = re.compile(r"\(PID (\d+)\)")
 _RETRY_SLEEP = 0.05
 
 
 @contextmanager
 def open_db(
-    path: Path, *, read_only: bool = False, busy_timeout: float = 5.0
+    path: Path, *, read_only: bool = False, busy_timeout: float = 5.0, publish: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Connect to the database file for the duration of the block, then close it.
 
     Only one process can have the file open while it is written, so callers open it for
     one store step and never hold it. Write mode creates the file and its directory and
-    migrates the schema to the latest version; read-only mode requires an existing, fully
+    migrates the schema to the latest version; when the block succeeds it publishes the
+    read snapshot (unless `publish` is False). Read-only mode requires an existing, fully
     migrated database. A file locked by another process is retried until busy_timeout,
-    then DatabaseBusyError.
+    then DatabaseBusyError naming the holder; a full disk raises DiskFullError.
     """
     path = Path(path)
     if read_only and not path.exists():
@@ -46,8 +56,27 @@ def open_db(
     try:
         _prepare(con, path, read_only=read_only)
         yield con
+        if not read_only and publish:
+            publish_snapshot(con, path)
+    except duckdb.Error as exc:
+        _raise_if_no_room(exc, path)
+        raise
     finally:
-        con.close()
+        try:
+            con.close()
+        except duckdb.Error as exc:  # closing checkpoints, which writes
+            _raise_if_no_room(exc, path)
+            raise
+
+
+def _raise_if_no_room(exc: duckdb.Error, path: Path) -> None:
+    if any(phrase in str(exc) for phrase in NO_ROOM_PHRASES):
+        reason = next(phrase for phrase in NO_ROOM_PHRASES if phrase in str(exc))
+        raise DiskFullError(
+            f"no room to write the database ({reason}); free some disk space and run again "
+            "(what was not written is fetched again)",
+            file=str(path),
+        ) from exc
 
 
 def _connect(path: Path, *, read_only: bool, busy_timeout: float) -> duckdb.DuckDBPyConnection:
@@ -57,16 +86,16 @@ def _connect(path: Path, *, read_only: bool, busy_timeout: float) -> duckdb.Duck
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if not any(phrase in str(exc) for phrase in _LOCK_MESSAGES):
+                _raise_if_no_room(exc, path)
                 raise DatabaseError(f"cannot open the database: {exc}", file=str(path)) from exc
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise DatabaseBusyError(
-                    "database is busy (another process, such as a stancewatch run, has it "
-                    "open for writing); try again in a moment",
-                    file=str(path),
+                    _busy_message(str(exc), path, read_only), file=str(path)
                 ) from exc
             time.sleep(min(_RETRY_SLEEP, remaining))
         except duckdb.Error as exc:
+            _raise_if_no_room(exc, path)
             raise DatabaseError(f"cannot open the database: {exc}", file=str(path)) from exc
 
 
@@ -109,3 +138,26 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.rollback()
         raise
     con.commit()
+
+
+def _busy_message(duckdb_message: str, path: Path, read_only: bool) -> str:
+    """Who holds the file, as far as DuckDB's message and /proc tell."""
+    match = _HOLDER_PID.search(duckdb_message)
+    holder = "another process"
+    if match:
+        pid = int(match.group(1))
+        command = _command_line(pid)
+        holder = f"process {pid} ({command})" if command else f"process {pid}"
+    advice = "try again when it is done"
+    if not read_only:
+        advice += f" (readers should open the read snapshot {snapshot_path(path).name} instead)"
+    return f"database is busy: {holder} has the file open; {advice}"
+
+
+def _command_line(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    command = " ".join(raw.replace(b"\0", b" ").decode("utf-8", "replace").split())
+    return command if len(command) <= 80 else command[:79] + "…"

@@ -293,6 +293,47 @@ def start_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
     )
 
 
+def abandon_stale_runs(con: duckdb.DuckDBPyConnection, current_run_id: str) -> list[str]:
+    """Mark runs still 'running' (other than the current one) 'abandoned'; returns their ids.
+
+    Call it only while holding the run lock: then no other run is alive, and a 'running'
+    row is a run that was killed or crashed before it could record its end. Each gets an
+    item error saying so.
+    """
+    stale = [
+        str(run_id)
+        for (run_id,) in con.execute(
+            "SELECT run_id FROM runs WHERE status = 'running' AND run_id <> $current",
+            {"current": current_run_id},
+        ).fetchall()
+    ]
+    if not stale:
+        return []
+    con.execute(
+        """
+        UPDATE runs SET status = 'abandoned', finished_at = coalesce(finished_at, now())
+        WHERE list_contains($stale, run_id)
+        """,
+        {"stale": stale},
+    )
+    for run_id in stale:
+        add_item_errors(
+            con,
+            run_id,
+            [
+                ItemFailure(
+                    "run",
+                    None,
+                    None,
+                    "Abandoned",
+                    f"the run ended without recording its end (killed or crashed); "
+                    f"marked abandoned by run {current_run_id}",
+                )
+            ],
+        )
+    return stale
+
+
 def finish_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
     """Record a run's outcome: status, counts, error count and finish time (now if unset)."""
     finished = summary.finished_at or datetime.now(UTC)
