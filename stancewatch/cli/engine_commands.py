@@ -74,7 +74,7 @@ def baseline(
         empty="the seed documents state no position of a watchlisted actor",
     )
     if explain:
-        out.print("\n".join(baseline_explanation(engine.explain_baseline())), markup=False)
+        out.print(terminal_text("\n".join(baseline_explanation(engine.explain_baseline()))))
 
 
 @engine_app.command()
@@ -139,7 +139,7 @@ def compare(
             empty="  no position changes",
         )
         if explain:
-            out.print("\n".join(comparison_explanation(comparison)), markup=False)
+            out.print(terminal_text("\n".join(comparison_explanation(comparison))))
 
 
 @engine_app.command()
