@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
@@ -70,7 +69,7 @@ def warn_if_nothing_to_poll(feed_list: Path) -> None:
 
     warning = pipeline.disabled_feeds_warning(load_feed_list(feed_list), feed_list)
     if warning:
-        err.print(f"[bold yellow]warning:[/] {escape(warning)}")
+        err.print(Text("warning:", style="bold yellow"), terminal_line(warning))
 
 
 @app.command()
