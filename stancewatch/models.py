@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 TextSource = Literal["page", "feed"]
@@ -271,6 +271,8 @@ class BaselinePosition:
     seed_file: str
     attribution: Attribution = "direct"
     pinned: bool = False  # set or corrected by the analyst's overrides file
+    seed_date: date | None = None  # when the seed document was published, if it says
+    seed_source: str | None = None  # where it was published, if it says
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,12 @@ def baseline(
     engine = Engine.from_seeds(settings.seeds_dir)
     if explain and fmt is not Format.table:
         rows = [
-            {"seed_file": item.seed_file, **report.statement_to_dict(item.statement, item.verdict)}
+            {
+                "seed_file": item.seed_file,
+                "seed_date": item.seed_date,
+                "seed_source": item.seed_source,
+                **report.statement_to_dict(item.statement, item.verdict),
+            }
             for item in engine.explain_baseline()
         ]
         print_rows(rows, ["seed_file", "actor", "issue", "stance", "verdict", "sentence"], fmt)
@@ -62,13 +67,18 @@ def baseline(
             "attribution": p.attribution,
             "pinned": p.pinned,
             "seed_file": p.seed_file,
+            "seed_date": p.seed_date,
+            "seed_source": p.seed_source,
             "text": p.text,
         }
         for p in engine.baseline_report()
     ]
+    dated = any(row["seed_date"] or row["seed_source"] for row in rows)
     print_rows(
         rows,
-        ["actor", "issue", "stance", "attribution", "pinned", "text"],
+        ["actor", "issue", "stance", "attribution", "pinned"]
+        + (["seed_date", "seed_source"] if dated else [])
+        + ["text"],
         fmt,
         title=f"baseline {engine.baseline_version}",
         empty="the seed documents state no position of a watchlisted actor",

@@ -92,7 +92,8 @@ def baseline_explanation(items: Sequence[SeedStatement]) -> list[str]:
     for number, item in enumerate(items, start=1):
         if item.seed_file != current:
             current = item.seed_file
-            lines += ["", f"{current}:"]
+            published = ", ".join(str(x) for x in (item.seed_date, item.seed_source) if x)
+            lines += ["", f"{current}" + (f" ({published})" if published else "") + ":"]
         s = item.statement
         lines.append(f"  {s.actor} / {s.issue}")
         lines += statement_lines(number, s, item.verdict)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from stancewatch.errors import ConfigError
@@ -85,12 +86,14 @@ class Engine:
         readings = [
             (doc.name, reader.read(doc.text, judge_scope=False).statements) for doc in documents
         ]
-        baseline = build_baseline(readings, overrides)
+        baseline = _with_seed_meta(build_baseline(readings, overrides), documents)
         parts: list[str | bytes] = [watchlist_path.read_bytes()]
         if overrides_path is not None and overrides_path.is_file():
             parts.append(overrides_path.read_bytes())
         for doc in documents:
             parts += [doc.name, doc.text]
+            if doc.date or doc.source:  # seeds without metadata keep their earlier versions
+                parts += [str(doc.date), doc.source or ""]
         version = baseline_version(parts, ENGINE_VERSION)
         return cls(
             watchlist, baseline, version, reader, seed_sentences(readings), documents, overrides
@@ -133,8 +136,10 @@ class Engine:
         ]
         verdicts = baseline_verdicts(readings, self.overrides)
         return [
-            SeedStatement(name, s, verdict)
-            for (name, statements), doc_verdicts in zip(readings, verdicts, strict=True)
+            SeedStatement(name, s, verdict, doc.date, doc.source)
+            for doc, (name, statements), doc_verdicts in zip(
+                self.documents, readings, verdicts, strict=True
+            )
             for s, verdict in zip(statements, doc_verdicts, strict=True)
         ]
 
@@ -146,3 +151,18 @@ class SeedStatement:
     seed_file: str
     statement: Statement
     verdict: str
+    seed_date: date | None = None
+    seed_source: str | None = None
+
+
+def _with_seed_meta(
+    baseline: Sequence[BaselinePosition], documents: Sequence[SeedDocument]
+) -> tuple[BaselinePosition, ...]:
+    """Baseline positions with the date and source of the seed document they come from."""
+    meta = {doc.name: (doc.date, doc.source) for doc in documents if doc.date or doc.source}
+    return tuple(
+        replace(p, seed_date=meta[p.seed_file][0], seed_source=meta[p.seed_file][1])
+        if p.seed_file in meta
+        else p
+        for p in baseline
+    )

@@ -6,6 +6,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, cast, get_args
 
@@ -20,6 +21,7 @@ from stancewatch.models import (
     Scope,
     Watchlist,
 )
+from stancewatch.positions.front_matter import SeedMeta, read_sidecar, split_front_matter
 
 WATCHLIST_FILE = "watchlist.toml"
 OVERRIDES_FILE = "overrides.toml"
@@ -34,7 +36,9 @@ class SeedDocument:
     """One baseline document: where things stood, as plain text."""
 
     name: str  # path relative to the seeds directory, e.g. "baseline/000_x.txt"
-    text: str
+    text: str  # without its front matter
+    date: date | None = None  # published, from front matter or a sidecar <name>.toml
+    source: str | None = None  # outlet or address, likewise
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -276,7 +280,8 @@ def load_overrides(path: Path, watchlist: Watchlist) -> tuple[Override, ...]:
 
 
 def load_seed_documents(seeds_dir: Path) -> tuple[SeedDocument, ...]:
-    """Read every <seeds_dir>/baseline/*.txt; none at all is a ConfigError."""
+    """Read every <seeds_dir>/baseline/*.txt (with its date and source, if declared); none at
+    all is a ConfigError."""
     folder = seeds_dir / BASELINE_DIR
     files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
     if not files:
@@ -291,7 +296,17 @@ def load_seed_documents(seeds_dir: Path) -> tuple[SeedDocument, ...]:
             raise ConfigError(
                 f"cannot read seed document: {exc.strerror}", file=str(file)
             ) from None
+        front, text = split_front_matter(text, file)
+        sidecar = read_sidecar(file.with_suffix(".toml"))
+        if front is not None and sidecar is not None:
+            raise ConfigError(
+                f"date and source are given both in front matter and in "
+                f"{file.with_suffix('.toml').name}; keep one",
+                file=str(file),
+            )
+        meta = front or sidecar or SeedMeta()
         if not text.strip():
             raise ConfigError("seed document is empty", file=str(file))
-        docs.append(SeedDocument(name=file.relative_to(seeds_dir).as_posix(), text=text))
+        name = file.relative_to(seeds_dir).as_posix()
+        docs.append(SeedDocument(name, text, meta.date, meta.source))
     return tuple(docs)

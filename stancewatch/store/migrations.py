@@ -287,6 +287,14 @@ _VIEWS = (
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _TABLES + _VIEWS),
+    Migration(
+        2,
+        "seed documents' date and source on baseline positions",
+        (
+            "ALTER TABLE baseline_positions ADD COLUMN seed_date DATE",
+            "ALTER TABLE baseline_positions ADD COLUMN seed_source VARCHAR",
+        ),
+    ),
 )  # fmt: skip
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -18,6 +18,7 @@ INT = pa.int64()
 FLOAT = pa.float64()
 BOOL = pa.bool_()
 TIMESTAMP = pa.timestamp("us", tz="UTC")
+DATE = pa.date32()
 TEXT_LIST = pa.list_(pa.string())
 
 

@@ -10,6 +10,7 @@ import duckdb
 from stancewatch.models import Article, BaselinePosition, Change, ItemFailure, RunSummary, Statement
 from stancewatch.store.staging import (
     BOOL,
+    DATE,
     FLOAT,
     INT,
     TEXT,
@@ -44,6 +45,8 @@ _BASELINE_COLUMNS = {
     "seed_file": TEXT,
     "attribution": TEXT,
     "pinned": BOOL,
+    "seed_date": DATE,
+    "seed_source": TEXT,
 }
 _STATEMENT_COLUMNS = {
     "canonical_url": TEXT,
@@ -145,7 +148,19 @@ def save_baseline(
     the current one that the views compare against; returns how many positions were added."""
     unique = first_by_key(positions, lambda p: p.id)
     rows = [
-        (p.id, p.actor, p.issue, p.stance, p.score, p.text, p.seed_file, p.attribution, p.pinned)
+        (
+            p.id,
+            p.actor,
+            p.issue,
+            p.stance,
+            p.score,
+            p.text,
+            p.seed_file,
+            p.attribution,
+            p.pinned,
+            p.seed_date,
+            p.seed_source,
+        )
         for p in unique
     ]
     with staged(con, _BASELINE_COLUMNS, rows) as stage:

@@ -130,3 +130,18 @@ def test_a_run_with_every_feed_disabled_warns_in_one_line(tmp_path: Path) -> Non
     feeds.write_text('[[feeds]]\nid = "a"\nurl = "http://127.0.0.1:9/a.xml"\n')
     _, _, err = invoke("run", "--feeds", str(feeds), "--db", str(db))
     assert "every feed is disabled" not in err
+
+
+def test_baseline_shows_the_seed_documents_date_and_source(tmp_path: Path) -> None:
+    seeds = _seeds_without_feeds(tmp_path)
+    seed = seeds / "baseline" / "seed.txt"
+    seed.write_text("---\ndate: 2024-02-07\nsource: Wire Service\n---\n" + seed.read_text())
+    code, out, err = invoke("baseline", "--seeds", str(seeds), "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert rows and all(r["seed_date"] == "2024-02-07" for r in rows)
+    assert all(r["seed_source"] == "Wire Service" for r in rows)
+    code, out, _ = invoke("baseline", "--seeds", str(seeds))
+    assert "2024-02-07" in out and "Wire Service" in out
+    code, out, _ = invoke("baseline", "--seeds", str(seeds), "--explain")
+    assert "baseline/seed.txt (2024-02-07, Wire Service):" in out

@@ -95,3 +95,25 @@ def test_check_constraints_guard_enumerations(tmp_path: Path) -> None:
             "attribution, confidence, detected_at, baseline_version) "
             "VALUES ('u', 'a', 'i', 'sideways', 's', 0, 'e', 'direct', 0.5, now(), 'v')"
         ).fetchall()
+
+
+def test_a_first_version_database_gains_the_seed_columns(tmp_path: Path) -> None:
+    path = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+    ).fetchall()
+    for statement in MIGRATIONS[0].statements:
+        con.execute(statement).fetchall()
+    con.execute("INSERT INTO schema_migrations (version, name) VALUES (1, 'initial schema')")
+    con.execute(
+        "INSERT INTO baseline_positions VALUES "
+        "('v', 'a:b', 'a', 'b', 'reject', -1, 'text', 'baseline/x.txt', 'direct', false, now())"
+    ).fetchall()
+    assert migrate(con) == LATEST_VERSION
+    columns = {row[0] for row in con.execute("DESCRIBE baseline_positions").fetchall()}
+    assert {"seed_date", "seed_source"} <= columns
+    # Rows stored before the migration keep their values, with no date or source.
+    assert con.execute("SELECT id, seed_date FROM baseline_positions").fetchall() == [("a:b", None)]
+    con.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -247,3 +247,12 @@ def test_item_errors_are_recorded_once_per_run(con: duckdb.DuckDBPyConnection) -
         ("poll", "daily", None, "HTTP 500"),
     }
     assert len(list_errors(con)) == 3
+
+
+def test_baseline_keeps_the_seed_documents_date_and_source(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    dated = replace(BASE, seed_date=date(2024, 2, 7), seed_source="Wire Service")
+    assert save_baseline(con, [dated], "v1") == 1
+    rows = con.execute("SELECT seed_date, seed_source FROM baseline_positions").fetchall()
+    assert rows == [(date(2024, 2, 7), "Wire Service")]
