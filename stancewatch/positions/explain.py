@@ -132,10 +132,16 @@ def _holder_how(unit: Unit, f: Found) -> str:
 
 def _where(unit: Unit, antecedent: Mention) -> str:
     if antecedent is unit.speaker or any(fr.source is antecedent for fr in unit.frames):
-        return f"{antecedent.text} (the speaker)"
-    if any(m is antecedent for m in unit.mentions):
-        return f"{antecedent.text} (this sentence)"
-    return f"{antecedent.text} (an earlier sentence)"
+        where = f"{antecedent.text} (the speaker)"
+    elif any(m is antecedent for m in unit.mentions):
+        where = f"{antecedent.text} (this sentence)"
+    else:
+        where = f"{antecedent.text} (an earlier sentence)"
+    chain, seen = antecedent.antecedent, 0
+    while chain is not None and seen < 3:  # "we" → "he" → "Antony Blinken"
+        where += f" → {chain.text}"
+        chain, seen = chain.antecedent, seen + 1
+    return where
 
 
 def _words_before(text: str, position: int, count: int = 4) -> str:

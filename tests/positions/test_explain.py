@@ -183,3 +183,14 @@ def test_a_seed_sentence_restated_is_explained_as_a_reaffirmation() -> None:
     assert changes == compare([restated], BASELINE, seeds)
     assert [c.kind for c in changes] == ["reaffirmed"]
     assert "the seeds state this pair in this sentence" in verdicts[0]
+
+
+def test_a_pronoun_chain_is_followed_to_the_name(reader: Reader) -> None:
+    text = (
+        "Antony Blinken met mediators in Doha on Monday. "
+        '"We are ready to accept the proposal," he said.'
+    )
+    statements = traced(reader, text, "united_states", "ceasefire_deal")
+    assert statements and statements[0].trace is not None
+    how = statements[0].trace.holder_how
+    assert "Blinken" in how
