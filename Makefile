@@ -46,6 +46,7 @@ eval-real: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_compare.py
+	$(BIN)/python benchmarks/bench_clusters.py
 	$(BIN)/python benchmarks/store_insert.py
 	$(BIN)/python benchmarks/extraction_quality.py
 

@@ -7,13 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from prefect import Task, flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.utilities.annotations import quote
 
-from stancewatch import pipeline
-from stancewatch.report import change_to_dict, summary_lines, summary_markdown
+from stancewatch import pipeline, store
+from stancewatch.report import change_to_dict, events_markdown, summary_lines, summary_markdown
 from stancewatch.safe_text import terminal_line
 from stancewatch.settings import Settings
 
@@ -120,7 +124,40 @@ def monitor(
             key="stancewatch-changes",
             description="Position changes found in this run",
         )
+    _publish_events(settings, run)
     return summary.as_dict()
+
+
+def _publish_events(settings: Settings, run: pipeline.MonitorRun) -> None:
+    """The run's position events and the HTML timeline (kept under storage/) as artifacts."""
+    logger = get_run_logger()
+    outcome = run.events
+    logger.info(
+        "events: %d new, %d changes linked; edits: %d pages re-checked, %d revised, "
+        "%d changes withdrawn",
+        len(outcome.events_created),
+        outcome.changes_linked,
+        run.rechecked.checked,
+        run.rechecked.revised,
+        run.rechecked.withdrawn,
+    )
+    with store.open_db(
+        settings.db_path, read_only=True, busy_timeout=settings.db_busy_timeout
+    ) as con:
+        latest = store.list_events(con, limit=50)
+    timeline = str(run.timeline.resolve()) if run.timeline else None
+    create_markdown_artifact(
+        events_markdown(latest, timeline=timeline),
+        key="stancewatch-events",
+        description="Latest position events (each move once, with its sources)",
+    )
+    if run.timeline:
+        create_link_artifact(
+            run.timeline.resolve().as_uri(),
+            link_text="Position timeline (HTML, self-contained)",
+            key="stancewatch-timeline",
+            description=f"Step charts of stances over time; kept at {timeline}",
+        )
 
 
 def serve_monitor(settings: Settings, *, name: str = "stancewatch-monitor") -> None:

@@ -68,6 +68,7 @@ class FeedEntry:
     summary: str | None  # plain text or HTML as the feed gave it
     content: str | None  # full content (content:encoded / atom:content), if any
     content_hash: str  # hash of title + summary/content, the third dedup key
+    updated: datetime | None = None  # when the feed says the entry was last changed
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 
@@ -264,3 +266,66 @@ def digest_markdown(rows: Sequence[Mapping[str, Any]], *, since: datetime) -> st
             )
         parts.append("")
     return "\n".join(parts)
+
+
+def event_blocks(rows: Sequence[Mapping[str, Any]], *, sources: int = 5) -> list[str]:
+    """Position events as readable blocks: the move, its sighting and review, the strongest
+    evidence, the baseline sentence and the articles that reported it."""
+    lines: list[str] = []
+    for row in rows:
+        was = row.get("baseline_stance") or "no baseline"
+        first, last = (str(_plain(row.get(k)) or "")[:10] for k in ("first_seen", "last_seen"))
+        seen = first if first == last else f"{first} … {last}"
+        status = str(row.get("status"))
+        if row.get("reviewed_by"):
+            status += f" by {row['reviewed_by']}"
+            if row.get("note"):
+                status += f" ({shorten(row['note'], 80)})"
+        if row.get("withdrawn"):
+            status += ", WITHDRAWN (its evidence left the articles)"
+        lines.append(
+            f"#{row['event_id']}  {row['actor']} · {row['issue']} · {str(row['kind']).upper()}"
+            f"  ({was} → {row.get('stance')}, confidence "
+            f"{float(row.get('confidence') or 0):.2f})  {seen}"
+        )
+        lines.append(
+            f"    {row.get('stories')} stories, {row.get('articles')} articles, "
+            f"{row.get('outlets')} outlets "
+            f"({terminal_line(', '.join(row.get('outlet_ids') or []))}); {terminal_line(status)}"
+        )
+        lines.append(f"    evidence: “{shorten(row.get('evidence'), 300)}”")
+        if row.get("baseline_text"):
+            lines.append(f"    baseline: “{shorten(row.get('baseline_text'), 200)}”")
+        listed = list(row.get("sources") or [])
+        for source in listed[:sources]:
+            mark = " [withdrawn]" if source.get("withdrawn") else ""
+            when = str(_plain(source.get("stated_at")) or "")[:10]
+            where = terminal_line(f"{source.get('feed_id') or ''}: {source.get('title') or ''}")
+            lines.append(f"    - {when} {where} <{terminal_line(str(source.get('url')))}>{mark}")
+        if len(listed) > sources:
+            lines.append(f"    … and {len(listed) - sources} more articles")
+        lines.append("")
+    return lines
+
+
+def events_markdown(rows: Sequence[Mapping[str, Any]], *, timeline: str | None = None) -> str:
+    """Position events as a markdown table for the Prefect dashboard."""
+    parts = ["# Position events", ""]
+    if timeline:
+        parts += [f"HTML timeline: `{timeline}`", ""]
+    if not rows:
+        return "\n".join([*parts, "No position events yet.", ""])
+    parts += [
+        "| # | status | actor · issue | move | stories / outlets | last seen | evidence |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        status = str(row["status"]) + (", withdrawn" if row.get("withdrawn") else "")
+        was = row.get("baseline_stance") or "none"
+        evidence = shorten(str(row.get("evidence")), 140).replace("|", "/")
+        parts.append(
+            f"| {row['event_id']} | {status} | {row['actor']} · {row['issue']} | "
+            f"{row['kind']}: {was} → {row['stance']} | {row['stories']} / {row['outlets']} | "
+            f"{str(_plain(row.get('last_seen')))[:10]} | [{evidence}]({row.get('evidence_url')}) |"
+        )
+    return "\n".join(parts) + "\n"

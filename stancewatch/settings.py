@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -49,6 +50,9 @@ class Settings:
     max_fetch_attempts: int = 3  # runs that retry a page after a transient failure
     min_text_chars: int = 200
     batch_size: int = 50
+    event_window_days: float = 30.0  # a move restated within this many days is the same event
+    recheck_days: float = 3.0  # articles stored this recently are fetched again when edited
+    reviewer: str = ""  # who confirms or dismisses events; default: the login name
 
     # Database
     db_busy_timeout: float = 5.0
@@ -59,6 +63,16 @@ class Settings:
 
     # Evaluation: where the real-article texts of eval/real/ sets are rebuilt (never committed)
     news_real_dir: Path = _user_cache_dir() / "stancewatch" / "news-real"
+
+    @property
+    def timeline_path(self) -> Path:
+        """Where runs keep the HTML timeline: beside the database (storage/<db>.timeline.html)."""
+        return self.db_path.with_suffix(".timeline.html")
+
+    @property
+    def reviewer_name(self) -> str:
+        """Who reviews events: the configured reviewer, else the login name."""
+        return self.reviewer or getpass.getuser()
 
     @property
     def feed_list_path(self) -> Path:

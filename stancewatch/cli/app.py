@@ -12,6 +12,7 @@ from rich.text import Text
 
 from stancewatch import __version__, pipeline, report, store
 from stancewatch.cli.engine_commands import engine_app
+from stancewatch.cli.events_commands import events_app
 from stancewatch.cli.output import (
     DbOpt,
     FeedsOpt,
@@ -27,7 +28,7 @@ from stancewatch.cli.output import (
 from stancewatch.cli.queries import queries_app
 from stancewatch.errors import ConfigError
 from stancewatch.safe_text import terminal_line
-from stancewatch.settings import PROJECT_ROOT
+from stancewatch.settings import PROJECT_ROOT, Settings
 
 DEMO_PORT = 8765
 
@@ -43,6 +44,7 @@ app.add_typer(db_app, name="db")
 
 app.add_typer(queries_app)
 app.add_typer(engine_app)
+app.add_typer(events_app)
 
 
 def version_callback(value: bool) -> None:
@@ -154,19 +156,31 @@ def demo(
     db: Annotated[Path, typer.Option("--db", help="DuckDB file for the demo.")] = PROJECT_ROOT
     / "storage"
     / "demo.duckdb",
+    edition: Annotated[
+        int | None,
+        typer.Option(
+            "--edition",
+            min=1,
+            max=2,
+            help="Site edition to serve (default: 1 on the first run, then 2: three stories "
+            "reprinted by other outlets and one page corrected).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the bundled offline news site on 127.0.0.1 and run the monitor flow on it."""
     from stancewatch.demo import demo_feeds_file, serve_demo_site
 
     settings = load_settings(db=db)
+    if edition is None:
+        edition = 2 if _has_runs(settings) else 1
     with ExitStack() as stack:
         try:
             # A stable port keeps the demo's URLs and ETags stable between runs.
-            site = stack.enter_context(serve_demo_site(port=DEMO_PORT))
+            site = stack.enter_context(serve_demo_site(port=DEMO_PORT, edition=edition))
         except ConfigError:
-            site = stack.enter_context(serve_demo_site(port=0))
+            site = stack.enter_context(serve_demo_site(port=0, edition=edition))
         feeds_file = demo_feeds_file(site.base_url, settings.db_path.parent / "demo-feeds.toml")
-        out.print(f"demo site serving at {site.base_url} (3 feeds, offline)")
+        out.print(f"demo site serving at {site.base_url} (3 feeds, offline), edition {edition}")
         from flows.monitor import monitor
 
         result = monitor(
@@ -180,18 +194,76 @@ def demo(
     with read_db(settings) as con:
         stored = store.list_articles(con, since=None, limit=100)
         found = store.list_changes(con, since=None, limit=50)
+        shared = store.list_stories(con, min_articles=2)
+        events = store.list_events(con, limit=500)
     print_rows(stored, ["feed_id", "text_source", "title"], Format.table, title="Stored articles")
-    out.print(Text("\nPosition changes", style="bold"), f"({len(found)}, reaffirmations not shown)")
-    for line in report.change_blocks(found) or ["no position changes detected"]:
-        out.print(line)
-    out.print(f"\nDuckDB file: {settings.db_path}")
+    print_rows(
+        shared,
+        ["articles", "outlet_ids", "first_title"],
+        Format.table,
+        title="Stories carried by several outlets (counted once)",
+        empty="no story was carried by more than one outlet yet",
+    )
+    moves = sum(e["articles"] + e["withdrawn_changes"] for e in events)
     out.print(
-        f"Try: .venv/bin/stancewatch changes --since all --db {settings.db_path}\n"
-        f"     .venv/bin/stancewatch positions --db {settings.db_path}\n"
+        Text("\nPosition events", style="bold"),
+        f"{moves} changes (reaffirmations not counted) became {len(events)} events; "
+        f"{len(found)} changes shown by `changes`",
+    )
+    for line in report.event_blocks(events, sources=4) or ["no position events"]:
+        out.print(line)
+    if edition == 2:
+        _demo_review_step(settings, events)
+    out.print(f"DuckDB file: {settings.db_path}")
+    out.print(f"HTML timeline: {settings.timeline_path}")
+    if edition == 1:
+        out.print("Run `make demo` again: edition 2 reprints three stories and corrects one page.")
+    out.print(
+        f"Review: .venv/bin/stancewatch review --db {settings.db_path}   (walk them), or\n"
+        f"        .venv/bin/stancewatch review confirm ID --note '...' --db {settings.db_path}\n"
+        f"Try: .venv/bin/stancewatch events --status unreviewed --db {settings.db_path}\n"
+        f"     .venv/bin/stancewatch current --db {settings.db_path}\n"
+        f"     .venv/bin/stancewatch changes --since all --db {settings.db_path}\n"
         '     .venv/bin/python -c "import duckdb; duckdb.connect('
         f"'{store.snapshot_path(settings.db_path)}', read_only=True).sql("
         "'SELECT actor, issue, kind, confidence, evidence FROM recent_changes').show()\""
     )
+
+
+def _demo_review_step(settings: Settings, events: list[dict[str, Any]]) -> None:
+    """Show the review step once: confirm the best-sourced event, as an analyst would, and show
+    the current position moving (later runs leave the reviews to the user)."""
+    if any(e["status"] != "unreviewed" for e in events):
+        return
+    candidates = [e for e in events if not e["withdrawn"] and e["baseline_stance"]]
+    if not candidates:
+        return
+    chosen = max(candidates, key=lambda e: (e["outlets"], e["confidence"], -e["event_id"]))
+    actor, issue = chosen["actor"], chosen["issue"]
+    before = _current_position(settings, actor, issue)
+    note = "demo: confirmed to show the review step"
+    pipeline.review_event(settings, chosen["event_id"], "confirmed", by="demo", note=note)
+    after = _current_position(settings, actor, issue)
+    pipeline.write_timeline(settings)  # the timeline shows the confirmation too
+    out.print(
+        Text("Review step", style="bold"),
+        f"(what `stancewatch review confirm {chosen['event_id']}` does): "
+        f"event #{chosen['event_id']} confirmed; current position of {actor} on {issue}: "
+        f"{before['stance']} ({before['source']}) → {after['stance']} ({after['source']})",
+    )
+
+
+def _current_position(settings: Settings, actor: str, issue: str) -> dict[str, Any]:
+    with read_db(settings) as con:
+        rows = store.current_positions(con, actor=actor)
+    return next((p for p in rows if p["issue"] == issue), {"stance": None, "source": "none"})
+
+
+def _has_runs(settings: Settings) -> bool:
+    if not settings.db_path.exists():
+        return False
+    with read_db(settings) as con:
+        return bool(store.list_runs(con, limit=1))
 
 
 def main() -> None:

@@ -80,12 +80,14 @@ def article_slugs(site_dir: Path) -> list[str]:
     return sorted(s for s in slugs if _SLUG.fullmatch(s))
 
 
-def render_article(site_dir: Path, slug: str) -> str | None:
+def render_article(site_dir: Path, slug: str, overlay: Path | None = None) -> str | None:
     """The page of article `slug` ({{BASE}} left in), or None when it has no content file.
 
+    With `overlay` (a later edition's directory), its content files win over the site's own
+    (an edited article, or one only that edition has); templates always come from the site.
     Raises ConfigError when its content file, a related article or its template is unusable.
     """
-    article = load_article(site_dir, slug)
+    article = _edition_article(site_dir, overlay, slug)
     if article is None:
         return None
     template = load_template(site_dir, article.publisher)
@@ -98,7 +100,7 @@ def render_article(site_dir: Path, slug: str) -> str | None:
     where = _content_file(site_dir, slug)
     related = []
     for other_slug in article.related:
-        other = load_article(site_dir, other_slug)
+        other = _edition_article(site_dir, overlay, other_slug)
         if other is None:
             raise ConfigError(f"related article not found: {other_slug}", file=str(where))
         related.append({**other.fields, "url": article_url(other_slug)})
@@ -108,6 +110,12 @@ def render_article(site_dir: Path, slug: str) -> str | None:
         "comments": _items(template, values, (("comments", c) for c in article.comments), where),
     }
     return _fill(template.page, {**values, **lists}, where)
+
+
+def _edition_article(site_dir: Path, overlay: Path | None, slug: str) -> Article | None:
+    if overlay is not None and (edited := load_article(overlay, slug)) is not None:
+        return edited
+    return load_article(site_dir, slug)
 
 
 def load_article(site_dir: Path, slug: str) -> Article | None:

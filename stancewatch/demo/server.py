@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,7 +41,10 @@ CONTENT_TYPES: dict[str, str] = {
 _TEMPLATED_SUFFIXES = frozenset({".xml", ".atom", ".rdf", ".html", ".txt"})
 _FALLBACK_CONTENT_TYPE = "application/octet-stream"
 #: Directories of page sources (content files and templates), rendered but never served.
-_SOURCE_DIRS = frozenset({ARTICLES_DIR, TEMPLATES_DIR})
+#: Later editions of the site: editions/<n>/ holds the feeds and article content files that
+#: differ from the first edition (new articles, edited ones); the rest is the site's own.
+EDITIONS_DIR = "editions"
+_SOURCE_DIRS = frozenset({ARTICLES_DIR, TEMPLATES_DIR, EDITIONS_DIR})
 _NOT_FOUND = b"<!DOCTYPE html><title>404 Not Found</title><h1>Not Found</h1>\n"
 
 #: Request headers kept in the request log (names in lower case).
@@ -109,8 +112,9 @@ class DemoSite:
 class _DemoServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], site_dir: Path) -> None:
+    def __init__(self, address: tuple[str, int], site_dir: Path, overlay: Path | None) -> None:
         self.site_dir = site_dir
+        self.overlay = overlay
         self.base_url = ""  # set once the port is known
         self.request_log: list[DemoRequest] = []
         self.log_lock = threading.Lock()
@@ -187,19 +191,15 @@ class _DemoHandler(BaseHTTPRequestHandler):
         parts = _site_parts(target)
         if parts is None:
             return None
-        root = self.server.site_dir
+        root, overlay = self.server.site_dir, self.server.overlay
         slug = page_slug("/".join(parts))
-        if slug is not None and (page := render_article(root, slug)) is not None:
+        if slug is not None and (page := render_article(root, slug, overlay)) is not None:
             return page.encode(), ".html"
         if parts[0] in _SOURCE_DIRS:  # page sources are rendered, never served
             return None
-        candidate = root.joinpath(*parts).resolve()
-        if not candidate.is_relative_to(root) or not candidate.is_file():
-            return None
-        try:
-            return candidate.read_bytes(), candidate.suffix
-        except OSError:  # vanished or unreadable since it was found: as good as absent
-            return None
+        if overlay is not None and (newer := _file_in(overlay, parts)) is not None:
+            return newer
+        return _file_in(root, parts)
 
     def _not_modified(self, etag: str) -> bool:
         if_none_match = self.headers.get("If-None-Match")
@@ -226,7 +226,7 @@ class _DemoHandler(BaseHTTPRequestHandler):
 
 @contextmanager
 def serve_demo_site(
-    site_dir: Path | None = None, host: str = "127.0.0.1", port: int = 0
+    site_dir: Path | None = None, host: str = "127.0.0.1", port: int = 0, *, edition: int = 1
 ) -> Iterator[DemoSite]:
     """Serve `site_dir` (default: demo/site) in a daemon thread; yield the running DemoSite.
 
@@ -234,14 +234,20 @@ def serve_demo_site(
     request log. `host` is an IPv4 address; `port` 0 picks a free port, a fixed `port` gives the
     same article URLs on every run. Pages and feeds are served with {{BASE}} replaced by the base
     URL; article pages (/news/<yyyy>/<mm>/<slug>.html) are rendered on request from the site's
-    articles/ and templates/ (see stancewatch.demo.pages), which are not served themselves. The
-    server stops when the block exits.
+    articles/ and templates/ (see stancewatch.demo.pages), which are not served themselves. An
+    `edition` above 1 serves the site as editions/<edition>/ changes it (new and edited articles
+    and the feeds that list them). The server stops when the block exits.
     """
     root = (site_dir if site_dir is not None else DEFAULT_SITE_DIR).resolve()
     if not root.is_dir():
         raise ConfigError(f"demo site directory not found: {root}")
+    overlay = None
+    if edition > 1:
+        overlay = (root / EDITIONS_DIR / str(edition)).resolve()
+        if not overlay.is_dir():
+            raise ConfigError(f"the demo site has no edition {edition}: {overlay} not found")
     try:
-        server = _DemoServer((host, port), root)
+        server = _DemoServer((host, port), root, overlay)
     except OSError as exc:
         raise ConfigError(f"cannot serve the demo site on {host}:{port}: {exc}") from None
     bound_host, bound_port = server.server_address[:2]
@@ -326,3 +332,14 @@ def _checked_base(base_url: str | DemoSite) -> str:
 def _toml_string(value: str) -> str:
     # A JSON string literal is a valid TOML basic string (same escapes, \uXXXX included).
     return json.dumps(value, ensure_ascii=False)
+
+
+def _file_in(root: Path, parts: Sequence[str]) -> tuple[bytes, str] | None:
+    """The bytes and suffix of the file `parts` name inside `root`, or None."""
+    candidate = root.joinpath(*parts).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    try:
+        return candidate.read_bytes(), candidate.suffix
+    except OSError:  # vanished or unreadable since it was found: as good as absent
+        return None

@@ -287,6 +287,7 @@ def _entry(feed_id: str, raw: Mapping[str, Any], link_base: str | None) -> FeedE
         summary=summary,
         content=content,
         content_hash=digest,
+        updated=_moment(_own(raw, "updated_parsed")),
     )
 
 
@@ -303,14 +304,25 @@ def _entry_link(raw: Mapping[str, Any]) -> str | None:
 
 def _published(raw: Mapping[str, Any]) -> datetime | None:
     for key in ("published_parsed", "updated_parsed"):
-        parsed = raw.get(key)
-        if isinstance(parsed, time.struct_time):
-            try:
-                # feedparser has already converted the time to UTC.
-                return datetime(*parsed[:6], tzinfo=UTC)
-            except ValueError:
-                continue
+        if (moment := _moment(raw.get(key))) is not None:
+            return moment
     return None
+
+
+def _own(raw: Mapping[str, Any], key: str) -> object:
+    """raw[key] only if the feed gave it: feedparser's dict answers a missing "updated" with
+    the published date (and a deprecation warning)."""
+    return dict.get(raw, key) if isinstance(raw, dict) else raw.get(key)
+
+
+def _moment(parsed: object) -> datetime | None:
+    if not isinstance(parsed, time.struct_time):
+        return None
+    try:
+        # feedparser has already converted the time to UTC.
+        return datetime(*parsed[:6], tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from stancewatch.ingest import HttpClient, load_feed_list
 from stancewatch.models import Article, FeedConfig, FeedEntry, FeedState, ItemFailure, RunSummary
+from stancewatch.pipeline.edits import RecheckOutcome, recheck_edits
+from stancewatch.pipeline.events import EventsOutcome, update_events, write_timeline
 from stancewatch.pipeline.runs import begin_run, fail_run, record_polls, record_results, run_lock
 from stancewatch.pipeline.work import (
     Analysis,
@@ -43,6 +46,9 @@ class MonitorRun:
     outcomes: list[PageOutcome] = field(default_factory=list)
     analyses: list[Analysis] = field(default_factory=list)
     failures: list[ItemFailure] = field(default_factory=list)
+    events: EventsOutcome = field(default_factory=EventsOutcome)
+    timeline: Path | None = None
+    rechecked: RecheckOutcome = field(default_factory=RecheckOutcome)
 
     @property
     def articles(self) -> list[Article]:
@@ -136,6 +142,30 @@ def _keep_summary(run: MonitorRun, summary: RunSummary) -> None:
     run.summary = summary
 
 
+def _recheck(run: MonitorRun, _: Sequence[Any]) -> RecheckOutcome:
+    return recheck_edits(run.settings, run.engine, run.polls, run.summary.run_id)
+
+
+def _keep_recheck(run: MonitorRun, outcome: RecheckOutcome) -> None:
+    run.rechecked = outcome
+
+
+def _group_events(run: MonitorRun, _: Sequence[Any]) -> EventsOutcome:
+    return update_events(run.settings, run.summary.run_id)
+
+
+def _keep_events(run: MonitorRun, outcome: EventsOutcome) -> None:
+    run.events = outcome
+
+
+def _write_timeline(run: MonitorRun, _: Sequence[Any]) -> Path:
+    return write_timeline(run.settings)
+
+
+def _keep_timeline(run: MonitorRun, path: Path) -> None:
+    run.timeline = path
+
+
 STEPS: tuple[Step, ...] = (
     Step("begin-run", _begin, _keep_states, io=True),
     Step("poll-feeds", _poll, _keep_polls, io=True),
@@ -156,6 +186,9 @@ STEPS: tuple[Step, ...] = (
         progress_label="compare",
     ),
     Step("store-results", _store, _keep_summary, io=True),
+    Step("recheck-edits", _recheck, _keep_recheck, io=True),
+    Step("group-events", _group_events, _keep_events, io=True),
+    Step("write-timeline", _write_timeline, _keep_timeline, io=True),
 )
 
 

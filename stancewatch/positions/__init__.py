@@ -4,7 +4,7 @@ Pure: text and seed files in, records out; no network or database. Other stages 
 names below (the engine is the usual entry point); the reader's helper modules are private.
 """
 
-from stancewatch.positions.compare import baseline_version, build_baseline, compare
+from stancewatch.positions.compare import baseline_version, build_baseline, classify, compare
 from stancewatch.positions.engine import ENGINE_VERSION, Engine, SeedStatement
 from stancewatch.positions.reader import Reader
 from stancewatch.positions.watchlist import (
@@ -26,6 +26,7 @@ __all__ = [
     "SeedStatement",
     "baseline_version",
     "build_baseline",
+    "classify",
     "compare",
     "load_overrides",
     "load_seed_documents",

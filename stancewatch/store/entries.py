@@ -26,6 +26,7 @@ _ENTRY_COLUMNS = {
     "content": TEXT,
     "content_hash": TEXT,
     "position": INT,
+    "updated": TIMESTAMP,
 }
 _OUTCOME_COLUMNS = {"canonical_url": TEXT, "status": TEXT, "error": TEXT}
 
@@ -58,6 +59,7 @@ def add_entries(
             e.content,
             e.content_hash,
             position,
+            e.updated,
         )
         for position, e in enumerate(fresh)
     ]
@@ -66,9 +68,10 @@ def add_entries(
             con,
             f"""
             INSERT INTO entries (canonical_url, feed_id, guid, url, title, published, summary,
-                                 content, content_hash, status, attempts, first_seen_at, run_id)
+                                 content, content_hash, updated, status, attempts,
+                                 first_seen_at, run_id)
             SELECT canonical_url, feed_id, guid, url, title, published, summary,
-                   content, content_hash, 'pending', 0, now(), $run_id
+                   content, content_hash, updated, 'pending', 0, now(), $run_id
             FROM (
                 SELECT s.*, row_number() OVER (
                     PARTITION BY s.feed_id ORDER BY s.published DESC NULLS LAST, s.position

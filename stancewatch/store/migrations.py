@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import duckdb
 
 from stancewatch.errors import DatabaseError, SchemaVersionError
+from stancewatch.store.events_schema import events_schema
 
 
 @dataclass(frozen=True)
@@ -295,6 +296,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE baseline_positions ADD COLUMN seed_source VARCHAR",
         ),
     ),
+    Migration(3, "stories, position events, review, edits", events_schema(_CURRENT_VERSION)),
 )  # fmt: skip
 
 LATEST_VERSION = MIGRATIONS[-1].version
