@@ -105,6 +105,11 @@ def find_holders(
             return [ante[-1]]
         return []
     subjects = [m for m in before if m.subject]
+    gerund = cue is not None and cue.text.lower().endswith("ing")
+    if subjects and gerund and re.search(r"\bby\s+$", text[clause_start:start]):
+        # "Boeing angered union leaders by presenting an offer": the means clause shares the
+        # main verb's subject, not the object just before it.
+        return coordinated(text, subjects)
     if before and before[-1].possessive and _POSITION_NOUN.match(text[before[-1].end : start]):
         return [before[-1]]
     if subjects and _RELATIVE_BEFORE.search(text[subjects[-1].end : start]):

@@ -189,3 +189,9 @@ def test_the_addressees_of_an_appeal_are_not_its_speakers(reader: Reader, text: 
     ]
     assert read(reader, text, "ardent", "pension") == []
     assert read(reader, text, "guild", "pension") == []
+
+
+def test_a_means_clause_shares_the_main_subject(reader: Reader) -> None:
+    text = "Ardent angered the guild on Monday by proposing a new pension."
+    assert [s.stance for s in read(reader, text, "ardent", "pension")] == ["propose"]
+    assert read(reader, text, "guild", "pension") == []
