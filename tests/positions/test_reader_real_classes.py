@@ -195,3 +195,8 @@ def test_a_means_clause_shares_the_main_subject(reader: Reader) -> None:
     text = "Ardent angered the guild on Monday by proposing a new pension."
     assert [s.stance for s in read(reader, text, "ardent", "pension")] == ["propose"]
     assert read(reader, text, "guild", "pension") == []
+
+
+def test_a_stance_inside_anothers_condition_is_not_its_owners(reader: Reader) -> None:
+    text = "The guild said it was ready to talk, provided that Ardent's commitment to the pension."
+    assert read(reader, text, "ardent", "pension") == []
