@@ -61,3 +61,27 @@ def test_second_edition_clusters_reprints_and_withdraws_the_edited_evidence(
     assert url.endswith(EDITED)
     marked = [e for e in after.values() if e["withdrawn_changes"]]
     assert [(e["actor"], e["issue"], e["withdrawn"]) for e in marked] == [(actor, issue, True)]
+
+
+def test_the_demo_review_step_moves_the_current_position(tmp_path: Path) -> None:
+    from stancewatch.cli.app import _demo_review_step
+
+    settings = Settings(seeds_dir=SEEDS_DIR, db_path=tmp_path / "demo.duckdb", retries=0)
+    run_edition(settings, 1, 0)
+    with store.open_db(settings.db_path, read_only=True) as con:
+        events = store.list_events(con, limit=1000)
+
+    _demo_review_step(settings, events)
+    with store.open_db(settings.db_path, read_only=True) as con:
+        again = store.list_events(con, limit=1000)
+    _demo_review_step(settings, again)  # once only: later runs leave reviews to the user
+
+    with store.open_db(settings.db_path, read_only=True) as con:
+        confirmed = store.list_events(con, status="confirmed")
+        [event] = confirmed
+        moved = [p for p in store.current_positions(con) if p["source"] == "confirmed event"]
+    assert event["reviewed_by"] == "demo"
+    assert [(p["actor"], p["issue"], p["stance"]) for p in moved] == [
+        (event["actor"], event["issue"], event["stance"])
+    ]
+    assert settings.timeline_path.is_file()
