@@ -66,7 +66,9 @@ def test_a_10000_entry_feed_does_not_starve_another_feeds_new_entries(
     )
 
     first = pipeline.run_monitor(settings)
-    assert first.entries_new == 1_000  # the flood is capped per poll
+    assert first.entries_new == 1_000  # the flood is capped per poll, and that is recorded
+    capped = [f for f in first.errors if f.error_class == "QueueLimit"]
+    assert [(f.feed_id, f.message.split()[0]) for f in capped] == [("big", "9000")]
     assert len(fetched) == 20
 
     small_items.extend(_items(base, "small", 3))

@@ -68,11 +68,25 @@ def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPo
                 entries=len(poll.parsed.entries) if poll.parsed else 0,
                 bozo=poll.parsed.bozo_reason if poll.parsed else None,
             )
+        over_limit: dict[str, int] = {}
         summary.entries_new = store.add_entries(
             con,
             unique_entries(fresh),
             summary.run_id,
             per_feed_limit=settings.max_entries_per_feed_poll,
+            over_limit=over_limit,
+        )
+        summary.errors.extend(
+            ItemFailure(
+                "queue",
+                None,
+                feed_id,
+                "QueueLimit",
+                f"{extra} new entries over the limit of {settings.max_entries_per_feed_poll} "
+                "per poll were not queued (the newest were); a later poll still listing them "
+                "queues them",
+            )
+            for feed_id, extra in sorted(over_limit.items())
         )
         entries = store.pending_entries(con, limit=settings.max_articles_per_run)
         attempts = store.entry_attempts(con, [entry.canonical_url for entry in entries])

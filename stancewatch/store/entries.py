@@ -37,6 +37,7 @@ def add_entries(
     run_id: str,
     *,
     per_feed_limit: int | None = None,
+    over_limit: dict[str, int] | None = None,
 ) -> int:
     """Queue entries never seen before as 'pending'; returns how many were added.
 
@@ -44,7 +45,8 @@ def add_entries(
     or its content hash (the same story under another URL or in another feed).
     `per_feed_limit` caps the new entries one feed may add in this call, newest first (by
     published date, then feed order): a feed dumping its whole archive cannot flood the queue.
-    The rest stay unknown, so a later poll that still lists them can queue them.
+    The rest stay unknown, so a later poll that still lists them can queue them; how many
+    that was per feed is put in `over_limit` when given.
     """
     fresh = _unique_within_batch(entries)
     rows = [
@@ -64,6 +66,27 @@ def add_entries(
         for position, e in enumerate(fresh)
     ]
     with staged(con, _ENTRY_COLUMNS, rows) as stage:
+        unknown = f"""
+            SELECT s.*, row_number() OVER (
+                PARTITION BY s.feed_id ORDER BY s.published DESC NULLS LAST, s.position
+            ) AS newest_rank
+            FROM {stage} AS s
+            WHERE NOT EXISTS (SELECT 1 FROM entries AS e WHERE e.canonical_url = s.canonical_url)
+              AND NOT EXISTS (SELECT 1 FROM entries AS e
+                              WHERE e.feed_id = s.feed_id AND e.guid = s.guid)
+              AND NOT EXISTS (SELECT 1 FROM entries AS e WHERE e.content_hash = s.content_hash)
+        """
+        if over_limit is not None and per_feed_limit is not None:
+            over_limit.update(
+                (str(feed_id), int(extra))
+                for feed_id, extra in con.execute(
+                    f"""
+                    SELECT feed_id, count(*) - $limit FROM ({unknown})
+                    GROUP BY feed_id HAVING count(*) > $limit
+                    """,
+                    {"limit": per_feed_limit},
+                ).fetchall()
+            )
         return row_count(
             con,
             f"""
@@ -72,18 +95,7 @@ def add_entries(
                                  first_seen_at, run_id)
             SELECT canonical_url, feed_id, guid, url, title, published, summary,
                    content, content_hash, updated, 'pending', 0, now(), $run_id
-            FROM (
-                SELECT s.*, row_number() OVER (
-                    PARTITION BY s.feed_id ORDER BY s.published DESC NULLS LAST, s.position
-                ) AS newest_rank
-                FROM {stage} AS s
-                WHERE NOT EXISTS (SELECT 1 FROM entries AS e
-                                  WHERE e.canonical_url = s.canonical_url)
-                  AND NOT EXISTS (SELECT 1 FROM entries AS e
-                                  WHERE e.feed_id = s.feed_id AND e.guid = s.guid)
-                  AND NOT EXISTS (SELECT 1 FROM entries AS e
-                                  WHERE e.content_hash = s.content_hash)
-            )
+            FROM ({unknown})
             WHERE $limit IS NULL OR newest_rank <= $limit
             """,
             {"run_id": run_id, "limit": per_feed_limit},

@@ -180,11 +180,17 @@ def test_one_feed_queues_at_most_its_newest_entries_per_poll(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     flood = [entry(n, "big") for n in range(1, 11)]
+    over: dict[str, int] = {}
     added = add_entries(
-        con, [*flood, entry(20, "small", published=None)], "run-1", per_feed_limit=3
+        con,
+        [*flood, entry(20, "small", published=None)],
+        "run-1",
+        per_feed_limit=3,
+        over_limit=over,
     )
 
     assert added == 4
+    assert over == {"big": 7}
     queued = {e.guid for e in pending_entries(con, limit=100)}
     assert queued == {"guid-10", "guid-9", "guid-8", "guid-20"}  # newest by published date
     # the rest stay unknown: a later poll still listing them queues the next newest
