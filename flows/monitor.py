@@ -66,13 +66,19 @@ def monitor(
     seeds_dir: str | None = None,
     feeds_file: str | None = None,
     db_path: str | None = None,
+    fetch_allow: list[str] | None = None,
 ) -> dict[str, object]:
-    """Poll every feed once, store new articles, and compare them with the baseline."""
+    """Poll every feed once, store new articles, and compare them with the baseline.
+
+    `fetch_allow` replaces STANCEWATCH_FETCH_ALLOW: non-public hosts or networks that may
+    be fetched (the demo passes its loopback address).
+    """
     logger = get_run_logger()
     settings = Settings.from_env().with_overrides(
         seeds_dir=Path(seeds_dir) if seeds_dir else None,
         feeds_file=Path(feeds_file) if feeds_file else None,
         db_path=Path(db_path) if db_path else None,
+        fetch_allow=tuple(fetch_allow) if fetch_allow is not None else None,
     )
     run = pipeline.start_monitor(settings)
     nothing_to_poll = pipeline.disabled_feeds_warning(run.feeds, settings.feed_list_path)

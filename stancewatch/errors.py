@@ -86,6 +86,10 @@ class NetworkError(FetchError):
     """Connection refused, reset, DNS failure or a similar transport problem."""
 
 
+class NameResolutionError(NetworkError):
+    """The host name could not be resolved (DNS)."""
+
+
 class FetchTimeoutError(FetchError):
     """A connect/read timeout or the total deadline expired."""
 
@@ -103,7 +107,11 @@ class TooLargeError(FetchError):
 
 
 class BlockedURLError(FetchError):
-    """The URL's scheme or target is not allowed (only http and https are fetched)."""
+    """The URL's scheme or target is not allowed (only http(s) to public addresses)."""
+
+
+class ContentEncodingError(FetchError):
+    """The body's Content-Encoding is unsupported, stacked, or its data is corrupt."""
 
 
 class FeedParseError(ItemError):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import getpass
+import ipaddress
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -43,12 +46,16 @@ class Settings:
     backoff_base: float = 0.5
     backoff_max: float = 30.0
     fetch_workers: int = 8
+    # Hosts or networks (CIDR) that may be fetched although they are not public addresses
+    # (loopback, private, link-local, ...). Empty: only public addresses are fetched.
+    fetch_allow: tuple[str, ...] = ()
 
     # Pipeline
     max_articles_per_run: int = 500  # taken from the feeds in turn (round-robin)
     max_entries_per_feed_poll: int = 500  # new entries one feed may queue per poll
     max_fetch_attempts: int = 3  # runs that retry a page after a transient failure
     min_text_chars: int = 200
+    max_text_chars: int = 100_000  # feed summaries/contents and article text are cut here
     batch_size: int = 50
     event_window_days: float = 30.0  # a move restated within this many days is the same event
     recheck_days: float = 3.0  # articles stored this recently are fetched again when edited
@@ -63,6 +70,12 @@ class Settings:
 
     # Evaluation: where the real-article texts of eval/real/ sets are rebuilt (never committed)
     news_real_dir: Path = _user_cache_dir() / "stancewatch" / "news-real"
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            problem = _limit_problem(field.name, getattr(self, field.name))
+            if problem:
+                raise ConfigError(f"setting {field.name}: {problem}")
 
     @property
     def timeline_path(self) -> Path:
@@ -100,12 +113,53 @@ class Settings:
         return cls(**values)  # type: ignore[arg-type]
 
 
+#: Limits that must be strictly positive; the other numbers may be zero (e.g. retries).
+_POSITIVE = frozenset(
+    {
+        "connect_timeout", "read_timeout", "total_deadline", "max_body_bytes", "fetch_workers",
+        "max_fetch_attempts", "batch_size", "interval_minutes", "max_text_chars",
+    }
+)  # fmt: skip
+_HOST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?\Z")
+
+
+def _limit_problem(name: str, value: object) -> str | None:
+    """Why `value` is not acceptable for setting `name`, or None."""
+    if name == "fetch_allow":
+        if not isinstance(value, tuple):
+            return f"must be a list of hosts or networks, got {value!r}"
+        bad = ", ".join(repr(entry) for entry in value if not is_allow_entry(entry))
+        return f"not a host name, address or CIDR network: {bad}" if bad else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not math.isfinite(value):
+        return f"must be a finite number, got {value!r}"
+    if name in _POSITIVE and value <= 0:
+        return f"must be greater than 0, got {value!r}"
+    if value < 0:
+        return f"must not be negative, got {value!r}"
+    return None
+
+
+def is_allow_entry(entry: object) -> bool:
+    """Whether `entry` is a host name, an IP address or a CIDR network."""
+    if not isinstance(entry, str) or not entry:
+        return False
+    try:
+        ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        return bool(_HOST_NAME.match(entry))
+    return True
+
+
 def _coerce(name: str, raw: str, default: object) -> object:
     try:
-        if isinstance(default, bool):
+        if isinstance(default, tuple):
+            value: object = tuple(part.strip() for part in raw.split(",") if part.strip())
+        elif isinstance(default, bool):
             return raw.strip().lower() in {"1", "true", "yes", "on"}
-        if isinstance(default, int):
-            value: object = int(raw)
+        elif isinstance(default, int):
+            value = int(raw)
         elif isinstance(default, float):
             value = float(raw)
         elif isinstance(default, Path) or default is None:
@@ -114,6 +168,7 @@ def _coerce(name: str, raw: str, default: object) -> object:
             value = raw
     except ValueError:
         raise ConfigError(f"environment variable {name}={raw!r} is not a valid value") from None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-        raise ConfigError(f"environment variable {name}={raw!r} must not be negative")
+    problem = _limit_problem(name.removeprefix(ENV_PREFIX).lower(), value)
+    if problem:
+        raise ConfigError(f"environment variable {name}={raw!r}: {problem}")
     return value

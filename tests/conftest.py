@@ -20,6 +20,11 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 for _name in [n for n in os.environ if n.startswith("STANCEWATCH_")]:
     del os.environ[_name]
+#: Test servers listen on 127.0.0.1, which the fetcher refuses unless allowed (no default
+#: allowlist). 127.0.0.2 stays refused: the tests use it as the "internal" host.
+LOOPBACK_ALLOW = ("127.0.0.1", "::1")
+# The CLI, the flows and subprocesses build their settings from the environment.
+os.environ["STANCEWATCH_FETCH_ALLOW"] = ",".join(LOOPBACK_ALLOW)
 
 from stancewatch.models import Statement  # noqa: E402  (after the Prefect isolation above)
 from stancewatch.positions import Reader, load_watchlist  # noqa: E402
@@ -214,6 +219,7 @@ def settings(tmp_path: Path, site: NewsSite) -> Settings:
         read_timeout=2,
         total_deadline=10,
         min_text_chars=150,
+        fetch_allow=LOOPBACK_ALLOW,
     )
 
 

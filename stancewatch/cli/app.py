@@ -31,6 +31,7 @@ from stancewatch.safe_text import terminal_line
 from stancewatch.settings import PROJECT_ROOT, Settings
 
 DEMO_PORT = 8765
+DEMO_HOST = "127.0.0.1"  # where serve_demo_site listens
 
 app = typer.Typer(
     cls=GuardedGroup,
@@ -187,6 +188,8 @@ def demo(
             seeds_dir=str(settings.seeds_dir),
             feeds_file=str(feeds_file),
             db_path=str(settings.db_path),
+            # The demo site is on loopback, which the fetcher refuses unless allowed.
+            fetch_allow=[*settings.fetch_allow, DEMO_HOST],
         )
     out.print(Text("\nRun summary", style="bold"))
     for key, value in result.items():

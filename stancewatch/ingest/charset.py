@@ -76,6 +76,32 @@ def decode_text(body: bytes, declared: str | None = None) -> str:
     return body.decode("cp1252", errors="replace")
 
 
+def misdeclared_utf8(body: bytes, declared: str | None) -> str | None:
+    """A warning when `declared` is a legacy charset but the body reads better as UTF-8.
+
+    The sanity check: text in a single- or double-byte legacy encoding is almost never
+    valid UTF-8 once it has non-ASCII bytes, while UTF-8 read as latin-1 or cp1252 turns
+    into mojibake ("cafÃ©") without any decoding error. Returns None when the declaration
+    is plausible (or absent, or UTF-8 already).
+    """
+    codec = _codec_name(declared) if declared else None
+    if codec is None or codec.startswith(("utf-8", "utf-16", "utf-32")) or codec == "ascii":
+        return None
+    if body.isascii():
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return f"declared charset {declared} does not fit the body, which is valid UTF-8: read as UTF-8"
+
+
+def decode_checked(body: bytes, declared: str | None = None) -> tuple[str, str | None]:
+    """decode_text plus the charset sanity check: (text, warning or None)."""
+    warning = misdeclared_utf8(body, declared)
+    return decode_text(body, "utf-8" if warning else declared), warning
+
+
 def _bom_codec(body: bytes) -> str | None:
     for bom, bom_codec in _BOMS:
         if body.startswith(bom):

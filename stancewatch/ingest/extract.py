@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import html as html_lib
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -16,7 +17,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from stancewatch.errors import ExtractError
-from stancewatch.ingest.charset import decode_text
+from stancewatch.ingest.charset import decode_checked, decode_text
 from stancewatch.models import Article, ExtractedPage, FeedEntry, FetchResult
 
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -53,6 +54,9 @@ _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "iframe", "object"
 _PARAGRAPH_MARK = "\u2029"
 _RETRY_BELOW_CHARS = 1000
 _PROSE_MIN_WORDS = 20
+#: Default cap on an article's text (settings.max_text_chars): the engine's cost grows with
+#: the text, and a 9.5 MB entry once took 54 s of CPU. Real articles are far shorter.
+MAX_TEXT_CHARS = 100_000
 
 
 def html_to_text(fragment: str) -> str:
@@ -141,31 +145,63 @@ def _run_trafilatura(
     return document if isinstance(document, Document) else None
 
 
-def extract_article(result: FetchResult, entry: FeedEntry, *, min_text_chars: int) -> Article:
+def extract_article(
+    result: FetchResult,
+    entry: FeedEntry,
+    *,
+    min_text_chars: int,
+    max_text_chars: int = MAX_TEXT_CHARS,
+) -> Article:
     """Article from a fetched page; the feed entry's own text stands in when the page is thin.
 
     Raises ExtractError when the response is not an HTML page, or when neither the page nor
-    the entry has any text.
+    the entry has any text. Text past `max_text_chars` is cut (and the cut noted). A page
+    whose declared charset does not fit its bytes is read as UTF-8 and the mismatch noted.
     """
     url = result.final_url or result.url
     refusal = _refusal(result)
     if refusal is not None:
         raise ExtractError(refusal, url=url, feed=entry.feed_id)
-    page = extract_page(decode_text(result.body, result.encoding), url=url)
+    html, charset_warning = decode_checked(result.body, result.encoding)
+    page = extract_page(html, url=url)
     if page is not None and len(page.text) >= min_text_chars:
-        return _page_article(page, entry, url=url, status=result.status, note=None)
+        article = _page_article(page, entry, url=url, status=result.status, note=charset_warning)
+        return cap_article_text(article, max_text_chars)
     if page is None:
         reason = "page has no main text" if result.body.strip() else "page is empty"
     else:
         reason = f"page text too short ({len(page.text)} < {min_text_chars} chars)"
     feed_text = entry_text(entry)
     if page is not None and len(page.text) > len(feed_text) and _has_prose(page.text):
-        note = f"{reason}; kept it: the feed entry has less text"
-        return _page_article(page, entry, url=url, status=result.status, note=note)
-    return article_from_entry(entry, reason=reason, http_status=result.status)
+        note = _join_notes(f"{reason}; kept it: the feed entry has less text", charset_warning)
+        article = _page_article(page, entry, url=url, status=result.status, note=note)
+        return cap_article_text(article, max_text_chars)
+    return article_from_entry(
+        entry, reason=reason, http_status=result.status, max_text_chars=max_text_chars
+    )
 
 
-def article_from_entry(entry: FeedEntry, *, reason: str, http_status: int | None = None) -> Article:
+def cap_article_text(article: Article, max_text_chars: int) -> Article:
+    """`article` with its text cut at a word boundary near `max_text_chars`, the cut noted."""
+    if len(article.text) <= max_text_chars:
+        return article
+    cut = article.text.rfind(" ", max_text_chars // 2, max_text_chars)
+    text = article.text[: cut if cut > 0 else max_text_chars].rstrip()
+    note = f"text cut at {len(text)} of {len(article.text)} chars (max_text_chars)"
+    return replace(article, text=text, extract_note=_join_notes(article.extract_note, note))
+
+
+def _join_notes(*notes: str | None) -> str | None:
+    return "; ".join(note for note in notes if note) or None
+
+
+def article_from_entry(
+    entry: FeedEntry,
+    *,
+    reason: str,
+    http_status: int | None = None,
+    max_text_chars: int = MAX_TEXT_CHARS,
+) -> Article:
     """Article built from the feed entry's own content or summary (the fallback).
 
     `reason` says why the page itself was not used; it is kept as the article's extract_note.
@@ -177,7 +213,7 @@ def article_from_entry(entry: FeedEntry, *, reason: str, http_status: int | None
             url=entry.url,
             feed=entry.feed_id,
         )
-    return Article(
+    article = Article(
         url=entry.url,
         canonical_url=entry.canonical_url,
         feed_id=entry.feed_id,
@@ -192,6 +228,7 @@ def article_from_entry(entry: FeedEntry, *, reason: str, http_status: int | None
         http_status=http_status,
         extract_note=reason,
     )
+    return cap_article_text(article, max_text_chars)
 
 
 def entry_text(entry: FeedEntry) -> str:

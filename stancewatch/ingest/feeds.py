@@ -15,9 +15,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
+from feedparser.encodings import convert_to_utf8
 
 from stancewatch.errors import ConfigError, FeedParseError
+from stancewatch.ingest.charset import misdeclared_utf8
 from stancewatch.ingest.dtd import neutralize_dtd
+from stancewatch.ingest.guard import strip_userinfo
 from stancewatch.models import FeedConfig, FeedEntry, ParsedFeed
 
 # --- feed list -----------------------------------------------------------------------------
@@ -159,7 +162,7 @@ def canonicalize_url(url: str) -> str:
 
 
 def _canonical_netloc(netloc: str, scheme: str) -> str:
-    userinfo, at, hostport = netloc.rpartition("@")
+    hostport = netloc.rpartition("@")[2]  # credentials are never part of an article's identity
     host, port = hostport, ""
     if hostport.startswith("["):  # IPv6 literal
         end = hostport.find("]")
@@ -170,7 +173,7 @@ def _canonical_netloc(netloc: str, scheme: str) -> str:
     host = host.lower().rstrip(".")
     if port and port.isdigit() and int(port) == _DEFAULT_PORTS.get(scheme):
         port = ""
-    return f"{userinfo}{at}{host}" + (f":{port}" if port else "")
+    return host + (f":{port}" if port else "")
 
 
 def _is_tracking_param(name: str) -> bool:
@@ -190,18 +193,24 @@ def _is_http_url(url: str) -> bool:
 # --- parsing ---------------------------------------------------------------------------------
 
 
+#: Default cap on an entry's stored summary and content (settings.max_text_chars).
+MAX_ENTRY_CHARS = 100_000
+
+
 def parse_feed(
     feed_id: str,
     body: bytes,
     *,
     headers: Mapping[str, str] | None = None,
     base_url: str | None = None,
+    max_text_chars: int = MAX_ENTRY_CHARS,
 ) -> ParsedFeed:
     """Parse an RSS 0.9x/1.0/2.0 or Atom body into entries.
 
     `base_url` is the address the body came from; relative links are resolved against it
     (or against the feed's own link). A flagged (bozo) feed that still has entries is used
-    and the reason kept; one without entries raises FeedParseError.
+    and the reason kept; one without entries raises FeedParseError. Summaries and contents
+    longer than `max_text_chars` are cut.
     """
     response_headers = {key.lower(): value for key, value in (headers or {}).items()}
     # Without a media type feedparser flags every feed as bozo; application/xml lets the
@@ -211,10 +220,11 @@ def parse_feed(
         location = response_headers.get("content-location")
         response_headers["content-location"] = urljoin(base_url, location) if location else base_url
     try:
+        data, response_headers, charset_note = _as_utf8(body, response_headers)
         # Sanitising and relative-URI rewriting of embedded HTML make parsing 4-9x slower and
         # we only need the text later (entry links are resolved either way), so both are off.
         result = feedparser.parse(
-            neutralize_dtd(body),
+            neutralize_dtd(data),
             response_headers=response_headers,
             sanitize_html=False,
             resolve_relative_uris=False,
@@ -222,7 +232,9 @@ def parse_feed(
     except Exception as exc:  # feedparser on hostile input: any failure is this feed's only
         raise FeedParseError(f"feed could not be parsed: {exc!r}", feed=feed_id) from exc
 
-    bozo_reason = _bozo_reason(result)
+    bozo_reason = (
+        "; ".join(reason for reason in (charset_note, _bozo_reason(result)) if reason) or None
+    )
     raw_entries = list(result.get("entries") or [])
     version = result.get("version") or None
     if not raw_entries and (bozo_reason or not version):
@@ -235,7 +247,7 @@ def parse_feed(
     skipped: list[str] = []
     for number, raw in enumerate(raw_entries, start=1):
         try:
-            entry = _entry(feed_id, raw, link_base)
+            entry = _entry(feed_id, raw, link_base, max_text_chars)
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             skipped.append(f"entry #{number}: malformed ({exc})")
             continue
@@ -253,6 +265,29 @@ def parse_feed(
     )
 
 
+def _as_utf8(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str], str | None]:
+    """The body in UTF-8 as feedparser itself would decode it, the headers that say so, and
+    a note when the declared charset was overruled or not a feed type.
+
+    feedparser finds DOCTYPE and ENTITY declarations in the decoded text, so they must be
+    neutralised after decoding: in UTF-7 or EBCDIC, "<!ENTITY" is not there in the bytes.
+    """
+    scratch: dict[str, Any] = {}
+    converted = convert_to_utf8(headers, body, scratch)
+    if not scratch.get("encoding"):
+        return body, headers, None  # feedparser will fail the same way and say so
+    notes = []
+    if scratch.get("bozo_exception") is not None:
+        problem = scratch["bozo_exception"]
+        notes.append(f"{type(problem).__name__}: {problem}")
+    mismatch = misdeclared_utf8(body, scratch["encoding"])
+    if mismatch:
+        converted = convert_to_utf8({"content-type": "application/xml; charset=utf-8"}, body, {})
+        notes.append(mismatch)
+    utf8_headers = {**headers, "content-type": "application/xml; charset=utf-8"}
+    return converted, utf8_headers, "; ".join(notes) or None
+
+
 def _bozo_reason(result: Mapping[str, Any]) -> str | None:
     if not result.get("bozo"):
         return None
@@ -262,21 +297,24 @@ def _bozo_reason(result: Mapping[str, Any]) -> str | None:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _entry(feed_id: str, raw: Mapping[str, Any], link_base: str | None) -> FeedEntry | str:
+def _entry(
+    feed_id: str, raw: Mapping[str, Any], link_base: str | None, max_text_chars: int
+) -> FeedEntry | str:
     """A FeedEntry, or the reason the entry cannot be used."""
-    title = _text(raw.get("title"))
+    title = _capped(_text(raw.get("title")), 1000)
     link = _entry_link(raw)
     if link is None:
         return f"no link ({shorten(title or 'untitled', 80)})"
-    url = urljoin(link_base, link) if link_base else link
+    # Credentials in a link are never used, stored or shown.
+    url = strip_userinfo(urljoin(link_base, link) if link_base else link)
     if not _is_http_url(url):
-        return f"link is not an absolute http(s) URL: {link!r}"
-    summary = _text(raw.get("summary"))
+        return f"link is not an absolute http(s) URL: {shorten(link, 200)!r}"
+    summary = _capped(_text(raw.get("summary")), max_text_chars)
     contents = raw.get("content") or []
-    content = _text(contents[0].get("value")) if contents else None
+    content = _capped(_text(contents[0].get("value")), max_text_chars) if contents else None
     canonical = canonicalize_url(url)
     digest = content_hash(title, content or summary, fallback=canonical)
-    guid = _text(raw.get("id")) or url
+    guid = _capped(_text(raw.get("id")), 2000) or url
     return FeedEntry(
         feed_id=feed_id,
         guid=guid,
@@ -289,6 +327,10 @@ def _entry(feed_id: str, raw: Mapping[str, Any], link_base: str | None) -> FeedE
         content_hash=digest,
         updated=_moment(_own(raw, "updated_parsed")),
     )
+
+
+def _capped(text: str | None, limit: int) -> str | None:
+    return text if text is None or len(text) <= limit else text[:limit]
 
 
 def _entry_link(raw: Mapping[str, Any]) -> str | None:

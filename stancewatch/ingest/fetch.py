@@ -1,4 +1,4 @@
-"""The only network module: one shared httpx client with limits, retries and a URL policy."""
+"""The only network module: one shared httpx client with limits, retries and an address policy."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 
@@ -20,10 +20,14 @@ from stancewatch.errors import (
     FetchError,
     FetchTimeoutError,
     HTTPStatusError,
+    NameResolutionError,
     NetworkError,
     TooLargeError,
 )
 from stancewatch.ingest.charset import sniff_encoding
+from stancewatch.ingest.decoding import ACCEPTED_CODINGS, BodyDecoder
+from stancewatch.ingest.guard import AddressPolicy, check_url, strip_userinfo
+from stancewatch.ingest.transport import Deadline, deadline_scope, guarded_transport
 from stancewatch.models import FetchResult
 from stancewatch.settings import Settings
 
@@ -33,7 +37,6 @@ FEED_ACCEPT = (
 )
 HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
-ALLOWED_SCHEMES = frozenset({"http", "https"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, *range(500, 600)})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
@@ -68,14 +71,19 @@ class HttpClient:
         self._rng = random.Random()
         self._rng_lock = threading.Lock()
         workers = max(1, settings.fetch_workers)
+        limits = httpx.Limits(max_connections=workers * 2, max_keepalive_connections=workers)
         self._client = httpx.Client(
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip"},
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept-Encoding": ", ".join(ACCEPTED_CODINGS),
+            },
             # Cookies from one site must never leak into requests to another, and a shared
             # jar mutated by many threads is a hazard: accept none.
             cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
             follow_redirects=False,  # followed by hand so every hop is checked and counted
-            limits=httpx.Limits(max_connections=workers * 2, max_keepalive_connections=workers),
+            transport=guarded_transport(AddressPolicy.from_allowlist(settings.fetch_allow), limits),
             timeout=_timeout(settings, settings.total_deadline),
+            trust_env=False,
         )
 
     def __enter__(self) -> HttpClient:
@@ -103,8 +111,12 @@ class HttpClient:
         """Download `url` (following redirects, retrying transient failures).
 
         Returns a 2xx result with the whole body, or a 304 result with an empty body when the
-        conditional headers matched. Everything else raises a FetchError subclass.
+        conditional headers matched. Everything else raises a FetchError subclass. Only
+        public addresses (and those in settings.fetch_allow) are connected to, on every hop;
+        credentials in the URL are dropped, never sent. The total deadline covers every
+        hop and retry, headers and body alike.
         """
+        url = strip_userinfo(url)
         check_url(url)
         headers = {"Accept": accept}
         if etag:
@@ -141,32 +153,51 @@ class HttpClient:
     def _attempt(self, url: str, headers: dict[str, str], deadline: float) -> FetchResult:
         current = url
         for _hop in range(self._settings.max_redirects + 1):
-            remaining = self._remaining(deadline, url)
-            try:
-                request = self._client.build_request(
-                    "GET", current, headers=headers, timeout=_timeout(self._settings, remaining)
-                )
-                response = self._client.send(request, stream=True)
-            except httpx.HTTPError as exc:
-                raise _translate_transport_error(exc, url) from exc
-            except (httpx.InvalidURL, ValueError) as exc:
-                # Control characters, over-long or invalid IDNA host labels: urlsplit accepts
-                # them, httpx cannot encode them. No retry can help.
-                where = "" if current == url else f" (redirected to {current!r})"
-                raise BlockedURLError(f"malformed URL{where}: {exc}", url=url) from exc
-            try:
-                location = response.headers.get("location")
-                if response.status_code in REDIRECT_STATUSES and location:
-                    current = urljoin(current, location.strip())
-                    check_url(current)
-                    continue
-                return self._finish(url, current, response, deadline)
-            finally:
-                response.close()
+            self._remaining(deadline, url)
+            hop = Deadline(deadline, self._clock, self._settings.total_deadline)
+            with deadline_scope(hop):
+                response = self._send(url, current, headers, hop)
+                try:
+                    location = response.headers.get("location")
+                    if response.status_code in REDIRECT_STATUSES and location:
+                        current = strip_userinfo(urljoin(current, location.strip()))
+                        try:
+                            check_url(current)
+                        except BlockedURLError as exc:
+                            raise BlockedURLError(
+                                f"redirect refused: {exc.message}", url=url
+                            ) from None
+                        continue
+                    return self._finish(url, current, response, deadline)
+                finally:
+                    response.close()
         raise FetchError(
             f"too many redirects (more than {self._settings.max_redirects}); last hop to {current}",
             url=url,
         )
+
+    def _send(
+        self, url: str, current: str, headers: dict[str, str], hop: Deadline
+    ) -> httpx.Response:
+        where = "" if current == url else f" (redirected to {current})"
+        try:
+            request = self._client.build_request(
+                "GET",
+                current,
+                headers=headers,
+                timeout=_timeout(self._settings, hop.at - self._clock()),
+            )
+            return self._client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise _translate_transport_error(exc, url) from exc
+        except (BlockedURLError, NameResolutionError) as exc:  # from the address policy
+            raise type(exc)(f"{exc.message}{where}", url=url) from None
+        except (httpx.InvalidURL, ValueError) as exc:
+            # Control characters, over-long or invalid IDNA host labels: urlsplit accepts
+            # them, httpx cannot encode them. No retry can help.
+            raise BlockedURLError(
+                f"malformed URL or redirect target{where}: {exc}", url=url
+            ) from exc
 
     def _finish(
         self, url: str, final_url: str, response: httpx.Response, deadline: float
@@ -205,13 +236,12 @@ class HttpClient:
             raise TooLargeError(
                 f"Content-Length {declared} exceeds the cap of {cap} bytes", url=url
             )
+        decoder = BodyDecoder(response.headers.get("content-encoding"), cap, url=url)
         body = bytearray()
         try:
-            # iter_bytes yields decompressed data, so the cap also stops gzip bombs.
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > cap:
-                    raise TooLargeError(f"body exceeds the cap of {cap} bytes", url=url)
+            # Raw bytes, decoded here under the cap: httpx would inflate without a limit.
+            for chunk in response.iter_raw():
+                body += decoder.feed(chunk)
                 self._remaining(deadline, url)
         except httpx.HTTPError as exc:
             raise _translate_transport_error(exc, url) from exc
@@ -224,21 +254,6 @@ class HttpClient:
                 f"total deadline of {self._settings.total_deadline:g}s exceeded", url=url
             )
         return remaining
-
-
-def check_url(url: str) -> None:
-    """Raise BlockedURLError unless `url` is an absolute http(s) URL with a host."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        parts.port  # noqa: B018 -- raises ValueError on a malformed port
-    except ValueError as exc:
-        raise BlockedURLError(f"malformed URL: {exc}", url=url) from None
-    if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        scheme = parts.scheme or "no scheme"
-        raise BlockedURLError(f"only http and https URLs are fetched, not {scheme}", url=url)
-    if not host:
-        raise BlockedURLError("URL has no host", url=url)
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

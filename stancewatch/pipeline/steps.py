@@ -92,7 +92,13 @@ def _keep_states(run: MonitorRun, states: dict[str, FeedState]) -> None:
 
 def _poll(run: MonitorRun, _: Sequence[Any]) -> list[FeedPoll]:
     with HttpClient(run.settings) as client:
-        return poll_feeds(client, run.feeds, run.states, workers=run.settings.fetch_workers)
+        return poll_feeds(
+            client,
+            run.feeds,
+            run.states,
+            workers=run.settings.fetch_workers,
+            max_text_chars=run.settings.max_text_chars,
+        )
 
 
 def _keep_polls(run: MonitorRun, polls: list[FeedPoll]) -> None:

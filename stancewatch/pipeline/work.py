@@ -116,7 +116,13 @@ def is_transient(exc: BaseException) -> bool:
 # --- poll ------------------------------------------------------------------------------------
 
 
-def poll_feed(client: HttpClient, feed: FeedConfig, state: FeedState | None) -> FeedPoll:
+def poll_feed(
+    client: HttpClient,
+    feed: FeedConfig,
+    state: FeedState | None,
+    *,
+    max_text_chars: int = Settings.max_text_chars,
+) -> FeedPoll:
     """Conditional GET of one feed, then parse; never raises for a per-feed problem."""
     result: FetchResult | None = None
     try:
@@ -128,7 +134,13 @@ def poll_feed(client: HttpClient, feed: FeedConfig, state: FeedState | None) -> 
         )
         if result.not_modified:
             return FeedPoll(feed=feed, status=304)
-        parsed = parse_feed(feed.id, result.body, headers=result.headers, base_url=result.final_url)
+        parsed = parse_feed(
+            feed.id,
+            result.body,
+            headers=result.headers,
+            base_url=result.final_url,
+            max_text_chars=max_text_chars,
+        )
     except Exception as exc:  # one feed's failure must not stop the others
         # A parse failure keeps the HTTP status: the fetch itself went fine.
         status = result.status if result is not None else None
@@ -151,17 +163,27 @@ def poll_feeds(
     states: dict[str, FeedState],
     *,
     workers: int,
+    max_text_chars: int = Settings.max_text_chars,
 ) -> list[FeedPoll]:
     enabled = [feed for feed in feeds if feed.enabled]
+
+    def one(feed: FeedConfig) -> FeedPoll:
+        return poll_feed(client, feed, states.get(feed.id), max_text_chars=max_text_chars)
+
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(enabled) or 1))) as pool:
-        return list(pool.map(lambda feed: poll_feed(client, feed, states.get(feed.id)), enabled))
+        return list(pool.map(one, enabled))
 
 
 # --- fetch and extract -------------------------------------------------------------------------
 
 
 def fetch_page(
-    client: HttpClient, entry: FeedEntry, *, tries_left: int, min_text_chars: int
+    client: HttpClient,
+    entry: FeedEntry,
+    *,
+    tries_left: int,
+    min_text_chars: int,
+    max_text_chars: int = Settings.max_text_chars,
 ) -> PageOutcome:
     """Download and extract one entry's page, falling back to the feed's own text.
 
@@ -173,7 +195,9 @@ def fetch_page(
     try:
         result = client.get(entry.url)
         status = result.status
-        article = extract_article(result, entry, min_text_chars=min_text_chars)
+        article = extract_article(
+            result, entry, min_text_chars=min_text_chars, max_text_chars=max_text_chars
+        )
         return PageOutcome(entry=entry, status="done", article=article)
     except Exception as exc:  # recorded below; a page's trouble never stops the run
         if isinstance(exc, HTTPStatusError):
@@ -183,7 +207,9 @@ def fetch_page(
             return PageOutcome(entry=entry, status="pending", failures=tuple(failures))
         reason = f"{exc.__class__.__name__}: {failures[-1].message}"
     try:
-        article = article_from_entry(entry, reason=reason, http_status=status)
+        article = article_from_entry(
+            entry, reason=reason, http_status=status, max_text_chars=max_text_chars
+        )
     except ExtractError as exc:
         failures.append(
             describe_failure(exc, stage="extract", url=entry.url, feed_id=entry.feed_id)
@@ -204,7 +230,11 @@ def fetch_pages(
     def one(entry: FeedEntry) -> PageOutcome:
         tries_left = settings.max_fetch_attempts - queue.attempts.get(entry.canonical_url, 0)
         return fetch_page(
-            client, entry, tries_left=tries_left, min_text_chars=settings.min_text_chars
+            client,
+            entry,
+            tries_left=tries_left,
+            min_text_chars=settings.min_text_chars,
+            max_text_chars=settings.max_text_chars,
         )
 
     with ThreadPoolExecutor(max_workers=max(1, settings.fetch_workers)) as pool:

@@ -24,6 +24,14 @@ from stancewatch.store.snapshot import NO_ROOM_PHRASES, publish_snapshot, snapsh
 _LOCK_MESSAGES = ("Could not set lock", "Conflicting lock")
 _HOLDER_PID = re.compile(r"\(PID (\d+)\)")
 _RETRY_SLEEP = 0.05
+#: Never fetch or load extension code: DuckDB would otherwise download one (over plain HTTP)
+#: just because a file it is asked to open looks like SQLite or another foreign format.
+_SAFE_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 @contextmanager
@@ -83,8 +91,12 @@ def _connect(path: Path, *, read_only: bool, busy_timeout: float) -> duckdb.Duck
     deadline = time.monotonic() + max(busy_timeout, 0.0)
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=dict(_SAFE_CONFIG))
         except duckdb.IOException as exc:
+            if _is_sqlite(path):
+                raise DatabaseError(
+                    "not a DuckDB database (this is a SQLite file)", file=str(path)
+                ) from exc
             if not any(phrase in str(exc) for phrase in _LOCK_MESSAGES):
                 _raise_if_no_room(exc, path)
                 raise DatabaseError(f"cannot open the database: {exc}", file=str(path)) from exc
@@ -97,6 +109,14 @@ def _connect(path: Path, *, read_only: bool, busy_timeout: float) -> duckdb.Duck
         except duckdb.Error as exc:
             _raise_if_no_room(exc, path)
             raise DatabaseError(f"cannot open the database: {exc}", file=str(path)) from exc
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return file.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+    except OSError:
+        return False
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 
+import pytest
+
 from stancewatch.ingest.dtd import neutralize_dtd
 
 ROOT = b'<rss version="2.0"><channel><title>&amp; caf\xc3\xa9 &ent;</title></channel></rss>'
@@ -43,9 +45,28 @@ def test_markup_after_the_root_element_is_left_alone() -> None:
     assert neutralize_dtd(data) == data
 
 
-def test_a_doctype_inside_a_prolog_comment_is_not_touched() -> None:
-    data = b'<!-- <!DOCTYPE fake [ <!ENTITY a "b"> ]> -->\n' + ROOT
-    assert neutralize_dtd(data) == data
+def test_entity_declarations_inside_a_prolog_comment_are_cut() -> None:
+    # feedparser collects ENTITY lines even inside a comment, and expands them.
+    data = b'<!-- <!DOCTYPE fake [\n<!ENTITY a "b">\n]> -->\n' + ROOT
+    cleaned = neutralize_dtd(data)
+    assert b"<!ENTITY" not in cleaned
+    assert cleaned.endswith(ROOT)
+
+
+@pytest.mark.parametrize("odd_element", [b"<:x/>", "<\u00e9/>".encode(), b"<-x/>"])
+def test_entity_declarations_after_an_element_feedparser_skips_are_cut(
+    odd_element: bytes,
+) -> None:
+    # feedparser's head ends at the first "<" + ASCII word character only.
+    data = b'<?xml version="1.0"?>\n' + odd_element + b'\n<!ENTITY big "lol lol">\n' + ROOT
+    cleaned = neutralize_dtd(data)
+    assert b"<!ENTITY" not in cleaned
+    assert cleaned.endswith(ROOT) and odd_element in cleaned
+
+
+def test_cut_declarations_cannot_join_into_a_new_one() -> None:
+    data = b'<!ENT<!ENTITY x "y">ITY a "boom">\n<!ENTI<!entity q "r">TY b "c">\n' + ROOT
+    assert b"<!ENTITY" not in neutralize_dtd(data).upper()
 
 
 def test_an_unterminated_subset_is_cut_to_the_end() -> None:

@@ -22,6 +22,7 @@ from stancewatch.ingest.extract import (
     parse_timestamp,
 )
 from stancewatch.models import FeedEntry, FetchResult
+from tests.conftest import article_page
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "extraction-benchmark"
 
@@ -495,3 +496,21 @@ def test_mean_shingle_f1_on_benchmark_sample() -> None:
     mean_f1 = sum(scores) / len(scores)
     assert mean_f1 >= 0.85, f"mean F1 {mean_f1:.3f} on {len(scores)} pages"
     assert elapsed < 5.0, f"extraction of {len(sample)} pages took {elapsed:.1f}s"
+
+
+def test_a_page_misdeclared_as_latin1_is_read_as_utf8_and_noted() -> None:
+    paragraph = "Caf\u00e9 owners said the talks went on. " * 20
+    html = article_page("Caf\u00e9 talks resume", [paragraph])
+    result = make_result(html.encode("utf-8"), encoding="iso-8859-1")
+    article = extract_article(result, make_entry(), min_text_chars=100)
+    assert "Caf\u00e9 owners" in article.text and "Ã©" not in article.text
+    assert article.extract_note is not None and "valid UTF-8" in article.extract_note
+
+
+def test_article_text_is_cut_before_the_engine() -> None:
+    html = article_page("Long", [f"Paragraph {n} says " + f"word{n} " * 300 for n in range(10)])
+    article = extract_article(
+        make_result(html.encode()), make_entry(), min_text_chars=100, max_text_chars=3000
+    )
+    assert len(article.text) <= 3000
+    assert article.extract_note is not None and "text cut" in article.extract_note

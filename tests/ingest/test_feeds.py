@@ -19,6 +19,7 @@ from stancewatch.ingest.feeds import (
     unique_entries,
 )
 from stancewatch.models import FeedEntry
+from tests.conftest import rss_feed
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "feedparser-tests"
 
@@ -457,3 +458,66 @@ def test_dedup_keys_and_unique_entries() -> None:
     assert result == [first, fresh, other_feed_same_guid]
     assert unique_entries([]) == []
     assert unique_entries([fresh, replace(fresh)]) == [fresh]
+
+
+# --- hostile feeds ------------------------------------------------------------------------------
+
+_BIG_ENTITY = '<!ENTITY big "' + "lol " * 2500 + '">\n'
+_BOMB_ITEM = (
+    '<rss version="2.0"><channel><title>t</title><item><title>x</title>'
+    "<link>http://example.com/a</link><description>" + "&big;" * 2000 + "</description>"
+    "</item></channel></rss>"
+)
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        f"<!--\n<!DOCTYPE rss [\n{_BIG_ENTITY}]>\n-->\n",  # DOCTYPE inside a comment
+        f"<:x/>\n<!DOCTYPE rss [\n{_BIG_ENTITY}]>\n",  # after an element feedparser skips
+        f"<\u00e9/>\n<!DOCTYPE rss [\n{_BIG_ENTITY}]>\n",  # after a non-ASCII element name
+    ],
+    ids=["in-comment", "after-odd-element", "after-non-ascii-element"],
+)
+def test_entity_declarations_feedparser_would_read_are_never_expanded(prolog: str) -> None:
+    # 20 KB of feed; feedparser alone expands it to a 20 MB summary.
+    body = ('<?xml version="1.0"?>\n' + prolog + _BOMB_ITEM).encode("utf-8")
+    parsed = parse_feed("f", body)
+    (entry,) = parsed.entries
+    assert entry.summary is not None and len(entry.summary) < 20_000
+    assert "lol lol" not in entry.summary
+
+
+def test_entity_declarations_hidden_by_the_charset_are_cut_too() -> None:
+    # In UTF-7 "<!ENTITY" is not in the bytes; feedparser decodes first, then looks.
+    text = '<?xml version="1.0"?>\n<!--\n<!DOCTYPE rss [\n' + _BIG_ENTITY + "]>\n-->\n" + _BOMB_ITEM
+    body = text.encode("utf-7")
+    parsed = parse_feed("f", body, headers={"Content-Type": "application/xml; charset=utf-7"})
+    for entry in parsed.entries:
+        assert entry.summary is None or len(entry.summary) < 20_000
+
+
+def test_summaries_and_contents_are_capped() -> None:
+    body = rss_feed(
+        [{"title": "Long", "link": "http://example.com/a", "guid": "1", "description": "w " * 5000}]
+    ).encode()
+    (entry,) = parse_feed("f", body, max_text_chars=1000).entries
+    assert entry.summary is not None and len(entry.summary) == 1000
+
+
+def test_a_wrong_legacy_charset_is_overruled_by_valid_utf8_and_noted() -> None:
+    body = rss_feed(
+        [{"title": "Caf\u00e9 talks", "link": "http://example.com/a", "guid": "1"}]
+    ).encode("utf-8")
+    declared = {"Content-Type": "application/rss+xml; charset=iso-8859-1"}
+    parsed = parse_feed("f", body, headers=declared)
+    assert parsed.entries[0].title == "Caf\u00e9 talks"
+    assert parsed.bozo_reason is not None and "valid UTF-8" in parsed.bozo_reason
+
+
+def test_credentials_in_entry_links_are_dropped() -> None:
+    body = rss_feed(
+        [{"title": "A", "link": "http://user:secret@example.com/a", "guid": "1"}]
+    ).encode()
+    (entry,) = parse_feed("f", body).entries
+    assert "secret" not in entry.url and "secret" not in entry.canonical_url

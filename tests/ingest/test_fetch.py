@@ -30,6 +30,7 @@ from stancewatch.ingest.fetch import (
 )
 from stancewatch.models import FetchResult
 from stancewatch.settings import Settings
+from tests.conftest import LOOPBACK_ALLOW
 
 
 class SleepRecorder:
@@ -57,7 +58,8 @@ def make_client(sleeps: SleepRecorder) -> Iterator[Callable[..., HttpClient]]:
     clients: list[HttpClient] = []
 
     def build(**overrides: object) -> HttpClient:
-        settings = Settings(**{"retries": 2, "backoff_base": 0.5, **overrides})  # type: ignore[arg-type]
+        values = {"retries": 2, "backoff_base": 0.5, "fetch_allow": LOOPBACK_ALLOW, **overrides}
+        settings = Settings(**values)  # type: ignore[arg-type]
         client = HttpClient(settings, sleep=sleeps, clock=sleeps.clock)
         clients.append(client)
         return client
@@ -87,7 +89,7 @@ def test_get_sends_user_agent_accept_and_gzip_and_lowercases_headers(
     assert request.headers["User-Agent"] == settings_ua
     assert "stancewatch/" in request.headers["User-Agent"]
     assert request.headers["Accept"] == HTML_ACCEPT
-    assert request.headers["Accept-Encoding"] == "gzip"
+    assert request.headers["Accept-Encoding"] == "gzip, deflate"
     assert result.status == 200
     assert result.body == b"<p>hi</p>"
     assert result.headers["x-custom"] == "Yes"
@@ -512,7 +514,7 @@ def test_redirect_to_a_malformed_url_is_blocked(
 
 def test_client_is_a_context_manager(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/once").respond_with_data("ok")
-    with HttpClient(Settings()) as client:
+    with HttpClient(Settings(fetch_allow=LOOPBACK_ALLOW)) as client:
         assert client.get(httpserver.url_for("/once")).body == b"ok"
     with pytest.raises(RuntimeError):
         client.get(httpserver.url_for("/once"))

@@ -144,3 +144,33 @@ def test_lock_released_while_waiting_lets_the_open_succeed(tmp_path: Path) -> No
         with open_db(path, busy_timeout=15) as con:
             assert schema_version(con) == LATEST_VERSION
         assert holder.wait(timeout=10) == 0
+
+
+def test_extensions_are_never_installed_or_autoloaded(tmp_path: Path) -> None:
+    path = tmp_path / "db.duckdb"
+    for read_only in (False, True):
+        with open_db(path, read_only=read_only) as con:
+            settings = dict(
+                con.execute(
+                    "SELECT name, value FROM duckdb_settings() WHERE name IN "
+                    "('autoinstall_known_extensions', 'autoload_known_extensions')"
+                ).fetchall()
+            )
+        assert settings == {
+            "autoinstall_known_extensions": "false",
+            "autoload_known_extensions": "false",
+        }
+
+
+def test_a_sqlite_file_is_refused_without_fetching_an_extension(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "looks-like.duckdb"
+    with sqlite3.connect(path) as lite:
+        lite.execute("CREATE TABLE t (a)")
+    lite.close()
+    with pytest.raises(DatabaseError) as caught, open_db(path):
+        pass
+    message = str(caught.value)
+    assert "SQLite" in message and str(path) in message
+    assert "download" not in message.lower() and "install" not in message.lower()
