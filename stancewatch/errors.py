@@ -97,9 +97,17 @@ class FetchTimeoutError(FetchError):
 class HTTPStatusError(FetchError):
     """The server answered with an error status."""
 
-    def __init__(self, message: str, *, status: int, **context: str | None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        retry_after: float | None = None,
+        **context: str | None,
+    ) -> None:
         super().__init__(message, **context)
         self.status = status
+        self.retry_after = retry_after  # seconds the server asked us to wait, if it did
 
 
 class TooLargeError(FetchError):

@@ -32,6 +32,14 @@ class FeedState:
     etag: str | None = None
     last_modified: str | None = None
     consecutive_failures: int = 0
+    next_poll_at: datetime | None = None  # backoff after failures: not polled before this
+    disabled_reason: str | None = None  # set when health checks stopped polling the feed
+
+    def due(self, now: datetime) -> bool:
+        """Whether the feed should be polled at `now` (not disabled, not backing off)."""
+        if self.disabled_reason is not None:
+            return False
+        return self.next_poll_at is None or self.next_poll_at <= now
 
 
 @dataclass(frozen=True)

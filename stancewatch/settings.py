@@ -61,6 +61,11 @@ class Settings:
     recheck_days: float = 3.0  # articles stored this recently are fetched again when edited
     reviewer: str = ""  # who confirms or dismisses events; default: the login name
 
+    # Feed health
+    feed_backoff_base: float = 900.0  # seconds to wait after a feed's second failure in a row
+    feed_backoff_max: float = 86_400.0  # the longest wait between polls of a failing feed
+    feed_disable_after: int = 3  # hard failures in a row (DNS, not a feed, ...) that disable it
+
     # Database
     db_busy_timeout: float = 5.0
     run_lock_wait: float = 0.0  # how long a run waits for another run on the same database
@@ -118,6 +123,7 @@ _POSITIVE = frozenset(
     {
         "connect_timeout", "read_timeout", "total_deadline", "max_body_bytes", "fetch_workers",
         "max_fetch_attempts", "batch_size", "interval_minutes", "max_text_chars",
+        "feed_disable_after",
     }
 )  # fmt: skip
 _HOST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?\Z")

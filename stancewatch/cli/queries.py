@@ -26,6 +26,30 @@ from stancewatch.errors import ConfigError
 from stancewatch.models import FeedConfig
 
 queries_app = typer.Typer(cls=GuardedGroup)
+feeds_app = typer.Typer(
+    cls=GuardedGroup,
+    invoke_without_command=True,
+    help="Configured feeds with fetch state and health; `feeds enable ID` re-enables one.",
+)
+queries_app.add_typer(feeds_app, name="feeds")
+
+#: Articles in a row without page text after which a feed is flagged.
+NO_TEXT_FLAG_AFTER = 5
+
+
+def feed_health(feed: FeedConfig, state: Mapping[str, Any]) -> str:
+    """One phrase for a feed's health: why it is not polled, or what looks wrong."""
+    if not feed.enabled:
+        return "disabled in the feed list"
+    if state.get("disabled_reason"):
+        return f"{state['disabled_reason']} (re-enable: stancewatch feeds enable {feed.id})"
+    problems = []
+    if state.get("next_poll_at") and state.get("consecutive_failures"):
+        problems.append(f"backing off until {state['next_poll_at']:%Y-%m-%d %H:%M} UTC")
+    without_text = state.get("pages_without_text") or 0
+    if without_text >= NO_TEXT_FLAG_AFTER:
+        problems.append(f"last {without_text} items gave no article text (feed text used)")
+    return "; ".join(problems) or ("ok" if state else "never polled")
 
 
 def feed_row(feed: FeedConfig, state: Mapping[str, Any]) -> dict[str, Any]:
@@ -33,6 +57,7 @@ def feed_row(feed: FeedConfig, state: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "id": feed.id,
         "enabled": feed.enabled,
+        "health": feed_health(feed, state),
         "last_polled_at": state.get("last_polled_at"),
         "last_status": state.get("last_status"),
         "consecutive_failures": state.get("consecutive_failures", 0),
@@ -44,8 +69,9 @@ def feed_row(feed: FeedConfig, state: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-@queries_app.command("feeds")
+@feeds_app.callback()
 def feeds_command(
+    ctx: typer.Context,
     seeds: SeedsOpt = None,
     feeds: FeedsOpt = None,
     db: DbOpt = None,
@@ -55,6 +81,8 @@ def feeds_command(
     """List configured feeds with their fetch state and health."""
     from stancewatch.ingest import load_feed_list
 
+    if ctx.invoked_subcommand is not None:
+        return
     settings = load_settings(seeds, feeds, db)
     configured = load_feed_list(settings.feed_list_path)
     state: dict[str, dict[str, Any]] = {}
@@ -63,6 +91,20 @@ def feeds_command(
             state = {row["id"]: row for row in store.list_feeds(con)}
     rows = [feed_row(f, state.get(f.id, {})) for f in configured]
     print_rows(rows, list(rows[0].keys()) if rows else ["id"], fmt, empty="no feeds configured")
+
+
+@feeds_app.command("enable")
+def enable_command(
+    feed_id: Annotated[str, typer.Argument(metavar="ID", help="The feed's id.")],
+    db: DbOpt = None,
+) -> None:
+    """Poll a feed again from the next run: clears an automatic disable and its backoff."""
+    settings = load_settings(db=db)
+    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+        found = store.enable_feed(con, feed_id)
+    if not found:
+        raise ConfigError(f"no feed {feed_id!r} in the database", file=str(settings.db_path))
+    out.print(f"feed {feed_id} enabled: it will be polled at the next run", markup=False)
 
 
 @queries_app.command()

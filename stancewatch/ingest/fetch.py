@@ -218,6 +218,7 @@ class HttpClient:
             retry_after = None
             if status in RETRY_AFTER_STATUSES:
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
+                error.retry_after = retry_after
             raise _RetryableFailure(error, retry_after)
         body = self._read_body(url, response, deadline)
         return FetchResult(

@@ -22,6 +22,7 @@ from stancewatch.pipeline.runs import (
     record_results,
     run_lock,
     save_analyses,
+    start_fetch_attempts,
 )
 from stancewatch.pipeline.steps import (
     STEPS,
@@ -82,6 +83,7 @@ __all__ = [
     "run_lock",
     "run_monitor",
     "save_analyses",
+    "start_fetch_attempts",
     "start_monitor",
     "step_batches",
     "update_events",

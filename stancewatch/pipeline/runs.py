@@ -67,6 +67,13 @@ def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPo
                 error=poll.failure.message if poll.failure else None,
                 entries=len(poll.parsed.entries) if poll.parsed else 0,
                 bozo=poll.parsed.bozo_reason if poll.parsed else None,
+                hard=poll.hard,
+                retry_after=poll.retry_after,
+                policy=store.HealthPolicy(
+                    backoff_base=settings.feed_backoff_base,
+                    backoff_max=settings.feed_backoff_max,
+                    disable_after=settings.feed_disable_after,
+                ),
             )
         over_limit: dict[str, int] = {}
         summary.entries_new = store.add_entries(
@@ -93,6 +100,12 @@ def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPo
     return WorkQueue(entries=tuple(entries), attempts=attempts)
 
 
+def start_fetch_attempts(settings: Settings, entries: Sequence[FeedEntry]) -> None:
+    """Count an attempt for each entry before fetching it: a hang or a kill still counts."""
+    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+        store.start_attempts(con, [entry.canonical_url for entry in entries])
+
+
 def record_results(
     settings: Settings,
     summary: RunSummary,
@@ -112,6 +125,9 @@ def record_results(
         store.transaction(con),
     ):
         summary.articles_stored = store.add_articles(con, articles, summary.run_id)
+        store.note_text_yield(
+            con, [(a.feed_id, a.text_source == "page") for a in articles if a.feed_id]
+        )
         summary.statements_stored, summary.changes_stored = save_analyses(
             con, analyses, summary.run_id, baseline_version
         )

@@ -16,7 +16,14 @@ from stancewatch.ingest import HttpClient, load_feed_list
 from stancewatch.models import Article, FeedConfig, FeedEntry, FeedState, ItemFailure, RunSummary
 from stancewatch.pipeline.edits import RecheckOutcome, recheck_edits
 from stancewatch.pipeline.events import EventsOutcome, update_events, write_timeline
-from stancewatch.pipeline.runs import begin_run, fail_run, record_polls, record_results, run_lock
+from stancewatch.pipeline.runs import (
+    begin_run,
+    fail_run,
+    record_polls,
+    record_results,
+    run_lock,
+    start_fetch_attempts,
+)
 from stancewatch.pipeline.work import (
     Analysis,
     FeedPoll,
@@ -115,6 +122,7 @@ def _keep_queue(run: MonitorRun, result: tuple[WorkQueue, RunSummary]) -> None:
 
 
 def _fetch(run: MonitorRun, batch: Sequence[FeedEntry]) -> list[PageOutcome]:
+    start_fetch_attempts(run.settings, batch)
     queue = WorkQueue(entries=tuple(batch), attempts=run.queue.attempts)
     with HttpClient(run.settings) as client:
         return fetch_pages(client, queue, run.settings)

@@ -10,11 +10,15 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from stancewatch.errors import (
+    BlockedURLError,
     ExtractError,
+    FeedParseError,
     FetchTimeoutError,
     HTTPStatusError,
     ItemError,
+    NameResolutionError,
     NetworkError,
+    TooLargeError,
 )
 from stancewatch.ingest import (
     FEED_ACCEPT,
@@ -52,6 +56,8 @@ class FeedPoll:
     last_modified: str | None = None
     parsed: ParsedFeed | None = None
     failure: ItemFailure | None = None
+    hard: bool = False  # a failure that waiting will not fix (see is_hard_failure)
+    retry_after: float | None = None  # seconds the server asked us to wait
 
     @property
     def not_modified(self) -> bool:
@@ -106,6 +112,13 @@ def describe_failure(
     )
 
 
+def is_hard_failure(exc: BaseException) -> bool:
+    """Feed failures that waiting will not fix: gone, unresolvable, refused, not a feed."""
+    if isinstance(exc, HTTPStatusError):
+        return exc.status in (404, 410)
+    return isinstance(exc, (NameResolutionError, BlockedURLError, FeedParseError, TooLargeError))
+
+
 def is_transient(exc: BaseException) -> bool:
     """Failures worth another try in a later run (the server or network may recover)."""
     if isinstance(exc, (NetworkError, FetchTimeoutError)):
@@ -147,7 +160,13 @@ def poll_feed(
         if isinstance(exc, HTTPStatusError):
             status = exc.status
         failure = describe_failure(exc, stage="poll", url=feed.url, feed_id=feed.id)
-        return FeedPoll(feed=feed, status=status, failure=failure)
+        return FeedPoll(
+            feed=feed,
+            status=status,
+            failure=failure,
+            hard=is_hard_failure(exc),
+            retry_after=exc.retry_after if isinstance(exc, HTTPStatusError) else None,
+        )
     return FeedPoll(
         feed=feed,
         status=result.status,
@@ -165,7 +184,13 @@ def poll_feeds(
     workers: int,
     max_text_chars: int = Settings.max_text_chars,
 ) -> list[FeedPoll]:
-    enabled = [feed for feed in feeds if feed.enabled]
+    """Poll every feed that is enabled and due (not disabled by health, not backing off)."""
+    now = datetime.now(UTC)
+    enabled = [
+        feed
+        for feed in feeds
+        if feed.enabled and (feed.id not in states or states[feed.id].due(now))
+    ]
 
     def one(feed: FeedConfig) -> FeedPoll:
         return poll_feed(client, feed, states.get(feed.id), max_text_chars=max_text_chars)

@@ -1,7 +1,13 @@
 """The only DuckDB code: connection, migrations, batch writes and queries, re-exported here."""
 
 from stancewatch.store.connection import open_db, transaction
-from stancewatch.store.entries import add_entries, entry_attempts, mark_entries, pending_entries
+from stancewatch.store.entries import (
+    add_entries,
+    entry_attempts,
+    mark_entries,
+    pending_entries,
+    start_attempts,
+)
 from stancewatch.store.events import (
     article_texts,
     changes_to_grade,
@@ -21,7 +27,14 @@ from stancewatch.store.events import (
     ungrouped_changes,
     withdraw_changes,
 )
-from stancewatch.store.feeds import feed_states, record_feed_poll, sync_feeds
+from stancewatch.store.feeds import (
+    HealthPolicy,
+    enable_feed,
+    feed_states,
+    note_text_yield,
+    record_feed_poll,
+    sync_feeds,
+)
 from stancewatch.store.lock import lock_holder, lock_path, run_lock
 from stancewatch.store.migrations import LATEST_VERSION, MIGRATIONS, migrate, schema_version
 from stancewatch.store.reads import (
@@ -58,6 +71,7 @@ from stancewatch.store.writes import (
 __all__ = [
     "LATEST_VERSION",
     "MIGRATIONS",
+    "HealthPolicy",
     "StoredPage",
     "abandon_stale_runs",
     "add_articles",
@@ -73,6 +87,7 @@ __all__ = [
     "delete_results_except",
     "delete_results_for_version",
     "edited_entries",
+    "enable_feed",
     "entry_attempts",
     "feed_states",
     "finish_run",
@@ -91,6 +106,7 @@ __all__ = [
     "lock_path",
     "mark_entries",
     "migrate",
+    "note_text_yield",
     "open_db",
     "pending_entries",
     "publish_snapshot",
@@ -106,6 +122,7 @@ __all__ = [
     "save_stories",
     "schema_version",
     "snapshot_path",
+    "start_attempts",
     "start_run",
     "stored_articles",
     "stored_events",

@@ -155,13 +155,30 @@ def entry_attempts(con: duckdb.DuckDBPyConnection, canonical_urls: Sequence[str]
     return {url: int(attempts) for url, attempts in rows}
 
 
+def start_attempts(con: duckdb.DuckDBPyConnection, canonical_urls: Sequence[str]) -> None:
+    """Count one attempt for each of these entries now, before they are fetched.
+
+    Counting at the start means a fetch that hangs until the run is killed still uses up an
+    attempt, so the same entry cannot hang every later run.
+    """
+    if not canonical_urls:
+        return
+    con.execute(
+        """
+        UPDATE entries SET attempts = attempts + 1, last_attempt_at = now()
+        WHERE list_contains($urls, canonical_url)
+        """,
+        {"urls": sorted(set(canonical_urls))},
+    )
+
+
 def mark_entries(
     con: duckdb.DuckDBPyConnection, outcomes: Sequence[tuple[str, str, str | None]]
 ) -> None:
-    """Record attempts: (canonical_url, 'done' | 'pending' | 'failed', error or None).
+    """Record outcomes: (canonical_url, 'done' | 'pending' | 'failed', error or None).
 
-    Each outcome counts one attempt; 'pending' means "try again in a later run". When a URL
-    appears more than once, its last outcome wins.
+    The attempt itself was counted by start_attempts; 'pending' means "try again in a later
+    run". When a URL appears more than once, its last outcome wins.
     """
     latest: dict[str, tuple[str, str, str | None]] = {}
     for canonical_url, status, error in outcomes:
@@ -174,9 +191,7 @@ def mark_entries(
             f"""
             UPDATE entries SET
                 status = s.status,
-                attempts = entries.attempts + 1,
-                last_error = s.error,
-                last_attempt_at = now()
+                last_error = s.error
             FROM {stage} AS s
             WHERE entries.canonical_url = s.canonical_url
             """,

@@ -286,6 +286,19 @@ _VIEWS = (
     """,
 )
 
+_FEED_HEALTH = (
+    # When a failing feed may be polled again (exponential backoff); NULL: at the next run.
+    "ALTER TABLE feeds ADD COLUMN next_poll_at TIMESTAMPTZ",
+    # Consecutive failures that will not heal by waiting (410, DNS, not a feed, refused URL).
+    "ALTER TABLE feeds ADD COLUMN hard_failures INTEGER DEFAULT 0",
+    # Set when health checks stop polling the feed; `stancewatch feeds enable` clears them.
+    "ALTER TABLE feeds ADD COLUMN disabled_at TIMESTAMPTZ",
+    "ALTER TABLE feeds ADD COLUMN disabled_reason VARCHAR",
+    # Consecutive stored articles of this feed whose page gave no text (feed text used).
+    "ALTER TABLE feeds ADD COLUMN pages_without_text INTEGER DEFAULT 0",
+    "UPDATE feeds SET hard_failures = 0, pages_without_text = 0",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _TABLES + _VIEWS),
     Migration(
@@ -297,6 +310,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(3, "stories, position events, review, edits", events_schema(_CURRENT_VERSION)),
+    Migration(4, "feed health: backoff, auto-disable, text yield", _FEED_HEALTH),
 )  # fmt: skip
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -22,6 +22,8 @@ def list_feeds(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         SELECT f.id, f.url, f.title, f.tags, f.enabled,
                f.last_polled_at, f.last_ok_at, f.last_status,
                f.consecutive_failures, f.last_error, f.last_warning, f.entries_seen,
+               f.next_poll_at, f.hard_failures, f.disabled_at, f.disabled_reason,
+               f.pages_without_text,
                (SELECT count(*) FROM entries AS e
                 WHERE e.feed_id = f.id AND e.status = 'pending') AS entries_pending,
                (SELECT count(*) FROM articles AS a WHERE a.feed_id = f.id) AS articles

@@ -17,6 +17,7 @@ from stancewatch.store import (
     mark_entries,
     open_db,
     pending_entries,
+    start_attempts,
     sync_feeds,
 )
 
@@ -114,6 +115,7 @@ def test_pending_mark_cycle_counts_attempts(
     add_entries(con, [entry(1), entry(2), entry(3)], "run-1")
     url1, url2, url3 = (entry(n).canonical_url for n in (1, 2, 3))
 
+    start_attempts(con, [url1, url2, url3])
     mark_entries(con, [(url1, "done", None), (url2, "pending", "timeout"), (url3, "failed", "404")])
 
     assert _statuses(con) == {
@@ -123,8 +125,10 @@ def test_pending_mark_cycle_counts_attempts(
     }
     assert [e.canonical_url for e in pending_entries(con, limit=10)] == [url2]
 
+    start_attempts(con, [url2])
     mark_entries(con, [(url2, "pending", "timeout again")])
     assert pending_entries(con, limit=10) != []
+    start_attempts(con, [url2])
     mark_entries(con, [(url2, "pending", "third timeout")])
 
     assert _statuses(con)[url2] == ("pending", 3, "third timeout")
@@ -138,9 +142,17 @@ def test_repeated_url_in_one_mark_counts_once_and_last_wins(
     add_entries(con, [entry(1)], "run-1")
     url = entry(1).canonical_url
 
+    start_attempts(con, [url, url])
     mark_entries(con, [(url, "pending", "timeout"), (url, "done", None)])
 
     assert _statuses(con)[url] == ("done", 1, None)
+
+
+def test_an_attempt_counts_when_it_starts(con: duckdb.DuckDBPyConnection) -> None:
+    add_entries(con, [entry(1)], "run-1")
+    url = entry(1).canonical_url
+    start_attempts(con, [url])  # and the run is killed before any outcome is recorded
+    assert _statuses(con)[url] == ("pending", 1, None)
 
 
 def test_marking_unknown_urls_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from stancewatch.models import FeedConfig, FeedState
-from stancewatch.store import feed_states, list_feeds, open_db, record_feed_poll, sync_feeds
+from stancewatch.store import (
+    HealthPolicy,
+    enable_feed,
+    feed_states,
+    list_feeds,
+    note_text_yield,
+    open_db,
+    record_feed_poll,
+    sync_feeds,
+)
 
 WIRE = FeedConfig("wire", "https://wire.example/rss", "The Wire", ("world", "mideast"))
 DAILY = FeedConfig("daily", "https://daily.example/atom.xml", None, (), enabled=False)
@@ -112,7 +122,9 @@ def test_failures_are_counted_and_reset_by_success(con: duckdb.DuckDBPyConnectio
     assert failing["last_error"] == "connection refused"
     assert failing["last_status"] is None
     assert failing["last_ok_at"] == first_ok
-    assert feed_states(con)["wire"] == FeedState("wire", '"v1"', None, 2)
+    state = feed_states(con)["wire"]
+    assert (state.etag, state.last_modified, state.consecutive_failures) == ('"v1"', None, 2)
+    assert state.next_poll_at is not None  # backing off after the second failure
 
     _poll_ok(con, status=304)
 
@@ -134,3 +146,80 @@ def test_poll_of_unknown_feed_is_rejected(con: duckdb.DuckDBPyConnection) -> Non
 
 def test_feed_states_cover_every_feed(con: duckdb.DuckDBPyConnection) -> None:
     assert feed_states(con) == {"wire": FeedState("wire"), "daily": FeedState("daily")}
+
+
+# --- health: backoff, auto-disable, text yield ----------------------------------------------
+
+
+def _poll_failed(con: duckdb.DuckDBPyConnection, **changes: object) -> None:
+    values: dict[str, object] = {
+        "ok": False,
+        "status": None,
+        "etag": None,
+        "last_modified": None,
+        "error": "NameResolutionError: cannot resolve host",
+        "entries": 0,
+    }
+    values.update(changes)
+    record_feed_poll(con, "wire", **values)  # type: ignore[arg-type]
+
+
+def _wait_seconds(con: duckdb.DuckDBPyConnection) -> float:
+    row = con.execute(
+        "SELECT epoch(next_poll_at) - epoch(last_polled_at) FROM feeds WHERE id = 'wire'"
+    ).fetchone()
+    assert row is not None
+    return float(row[0]) if row[0] is not None else 0.0
+
+
+def test_backoff_doubles_per_failure_up_to_the_maximum(con: duckdb.DuckDBPyConnection) -> None:
+    policy = HealthPolicy(backoff_base=60, backoff_max=300, disable_after=99)
+    waits = []
+    for _ in range(6):
+        _poll_failed(con, policy=policy)
+        waits.append(round(_wait_seconds(con)))
+    assert waits == [0, 60, 120, 240, 300, 300]
+    assert not feed_states(con)["wire"].due(datetime.now(UTC))
+    _poll_ok(con)
+    state = feed_states(con)["wire"]
+    assert state.next_poll_at is None and state.consecutive_failures == 0
+
+
+def test_retry_after_lengthens_the_wait(con: duckdb.DuckDBPyConnection) -> None:
+    _poll_failed(con, status=429, retry_after=3600.0)
+    assert round(_wait_seconds(con)) == 3600
+
+
+def test_repeated_hard_failures_disable_the_feed_with_the_reason(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    policy = HealthPolicy(disable_after=3)
+    _poll_failed(con, hard=True, policy=policy)
+    _poll_failed(con, hard=False, policy=policy)  # a soft failure breaks the hard streak
+    _poll_failed(con, hard=True, policy=policy)
+    _poll_failed(con, hard=True, policy=policy)
+    assert feed_states(con)["wire"].disabled_reason is None
+    _poll_failed(con, hard=True, policy=policy)
+    reason = feed_states(con)["wire"].disabled_reason
+    assert reason is not None and "3 hard failure" in reason and "cannot resolve" in reason
+    assert not feed_states(con)["wire"].due(datetime.now(UTC))
+
+    assert enable_feed(con, "wire") and not enable_feed(con, "nope")
+    state = feed_states(con)["wire"]
+    assert state.disabled_reason is None and state.due(datetime.now(UTC))
+
+
+def test_410_gone_disables_at_once(con: duckdb.DuckDBPyConnection) -> None:
+    _poll_failed(con, status=410, error="HTTP 410 Gone", hard=True)
+    reason = feed_states(con)["wire"].disabled_reason
+    assert reason is not None and "410" in reason
+
+
+def test_articles_without_page_text_are_counted_until_one_has_it(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    note_text_yield(con, [("wire", False), ("wire", False)])
+    note_text_yield(con, [("wire", False)])
+    assert _feed(con, "wire")["pages_without_text"] == 3
+    note_text_yield(con, [("wire", False), ("wire", True), ("wire", False)])
+    assert _feed(con, "wire")["pages_without_text"] == 1
