@@ -8,6 +8,10 @@ lost, and the next run retries only what deserves it.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +28,10 @@ from tests.hostile import (
     SECRET,
     HostileSite,
     TrickleServer,
+    feed_text,
     internal_server,
+    item,
+    rss,
     slow_headers,
 )
 
@@ -180,3 +187,38 @@ def test_every_fault_is_recorded_and_only_what_deserves_it_is_retried(
         assert "3 hard failure" in feeds[feed_id]["disabled_reason"], feed_id
     assert all(row["status"] == "partial" for row in rows(settings, "SELECT * FROM runs"))
     assert hostile.internal.log == []
+
+
+def test_a_run_killed_during_a_hanging_fetch_still_counts_the_attempt(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # A server trickling headers for minutes; the run is killed (-9) while waiting for it.
+    with TrickleServer(slow_headers(5000), delay=0.5) as trickle:
+        hanging = item("Hang", trickle.url("/hang.html"), "hang", feed_text("hang"))
+        httpserver.expect_request("/feed.xml").respond_with_data(
+            rss([hanging]), content_type="application/rss+xml"
+        )
+        feeds = tmp_path / "feeds.toml"
+        feeds.write_text(f'[[feeds]]\nid = "wire"\nurl = "{httpserver.url_for("/feed.xml")}"\n')
+        db = tmp_path / "killed.duckdb"
+        env = {**os.environ, "STANCEWATCH_TOTAL_DEADLINE": "600", "STANCEWATCH_READ_TIMEOUT": "600"}
+        command = [sys.executable, "-m", "stancewatch", "run", "--seeds", str(SEEDS_DIR)]
+        run = subprocess.Popen(
+            [*command, "--feeds", str(feeds), "--db", str(db)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            waited = 0.0
+            while trickle.connections == 0 and run.poll() is None and waited < 300:
+                time.sleep(0.1)
+                waited += 0.1
+            assert trickle.connections == 1, "the run never reached the hanging page"
+        finally:
+            run.kill()
+            run.wait()
+
+    with store.open_db(db, read_only=True) as con:
+        row = con.execute("SELECT status, attempts FROM entries WHERE guid = 'hang'").fetchone()
+    assert row == ("pending", 1)
