@@ -69,8 +69,8 @@ def _feeds_for(case: str, site: HostileSite, server: HTTPServer) -> str:
     if case == "no-link":
         items = [item("No link", None, "no-link", feed_text(case))]
     elif case == "same-guid":
-        items = [item("Twin", "/article/shared-main.html", "shared-guid", feed_text(case))]
-        twin = [item("Twin", "/article/shared-twin.html", "shared-guid", feed_text(case))]
+        items = [item("One", "/article/shared-main.html", "shared-guid", feed_text("one"))]
+        twin = [item("Two", "/article/shared-twin.html", "shared-guid", feed_text("two"))]
         server.expect_request("/two.xml").respond_with_data(
             rss(twin), content_type="application/rss+xml"
         )
