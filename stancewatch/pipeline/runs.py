@@ -102,7 +102,10 @@ def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPo
 
 def start_fetch_attempts(settings: Settings, entries: Sequence[FeedEntry]) -> None:
     """Count an attempt for each entry before fetching it: a hang or a kill still counts."""
-    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+    # Readers need no new snapshot for an attempt count; the results step publishes one.
+    with store.open_db(
+        settings.db_path, busy_timeout=settings.db_busy_timeout, publish=False
+    ) as con:
         store.start_attempts(con, [entry.canonical_url for entry in entries])
 
 
