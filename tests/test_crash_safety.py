@@ -17,7 +17,14 @@ from werkzeug import Request, Response
 
 from stancewatch import pipeline, store
 from stancewatch.settings import Settings
-from tests.conftest import PARAGRAPHS_A, SEEDS_DIR, article_page, invoke, rss_feed
+from tests.conftest import (
+    LOOPBACK_ALLOW,
+    PARAGRAPHS_A,
+    SEEDS_DIR,
+    article_page,
+    invoke,
+    rss_feed,
+)
 
 PAGES = 3
 
@@ -95,6 +102,7 @@ def settings_for(tmp_path: Path, feed_url: str) -> Settings:
         db_path=tmp_path / "storage" / "watch.duckdb",
         retries=0,
         min_text_chars=150,
+        fetch_allow=LOOPBACK_ALLOW,
     )
 
 

@@ -10,7 +10,7 @@ from werkzeug import Request, Response
 
 from stancewatch import pipeline, store
 from stancewatch.settings import Settings
-from tests.conftest import SEEDS_DIR, rss_feed
+from tests.conftest import LOOPBACK_ALLOW, SEEDS_DIR, rss_feed
 
 FLOOD = 10_000
 
@@ -61,6 +61,7 @@ def test_a_10000_entry_feed_does_not_starve_another_feeds_new_entries(
         feeds_file=feeds,
         db_path=tmp_path / "fair.duckdb",
         retries=0,
+        fetch_allow=LOOPBACK_ALLOW,
         max_articles_per_run=20,
         max_entries_per_feed_poll=1_000,
     )
