@@ -7,7 +7,7 @@ from pathlib import Path
 from stancewatch import pipeline, store
 from stancewatch.demo import demo_feeds_file, serve_demo_site
 from stancewatch.settings import Settings
-from tests.conftest import SEEDS_DIR
+from tests.conftest import LOOPBACK_ALLOW, SEEDS_DIR
 
 EDITED = "/news/2024/09/israel-insists-philadelphi.html"
 
@@ -25,7 +25,9 @@ def run_edition(settings: Settings, edition: int, port: int) -> pipeline.Monitor
 def test_second_edition_clusters_reprints_and_withdraws_the_edited_evidence(
     tmp_path: Path,
 ) -> None:
-    settings = Settings(seeds_dir=SEEDS_DIR, db_path=tmp_path / "demo.duckdb", retries=0)
+    settings = Settings(
+        seeds_dir=SEEDS_DIR, db_path=tmp_path / "demo.duckdb", retries=0, fetch_allow=LOOPBACK_ALLOW
+    )
     with serve_demo_site() as probe:  # a free port, kept for both editions: same URLs
         port = int(probe.base_url.rsplit(":", 1)[1])
 
@@ -66,7 +68,9 @@ def test_second_edition_clusters_reprints_and_withdraws_the_edited_evidence(
 def test_the_demo_review_step_moves_the_current_position(tmp_path: Path) -> None:
     from stancewatch.cli.app import _demo_review_step
 
-    settings = Settings(seeds_dir=SEEDS_DIR, db_path=tmp_path / "demo.duckdb", retries=0)
+    settings = Settings(
+        seeds_dir=SEEDS_DIR, db_path=tmp_path / "demo.duckdb", retries=0, fetch_allow=LOOPBACK_ALLOW
+    )
     run_edition(settings, 1, 0)
     with store.open_db(settings.db_path, read_only=True) as con:
         events = store.list_events(con, limit=1000)

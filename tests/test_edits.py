@@ -11,7 +11,7 @@ from werkzeug import Request, Response
 
 from stancewatch import pipeline, store
 from stancewatch.settings import Settings
-from tests.conftest import SEEDS_DIR, article_page, rss_feed
+from tests.conftest import LOOPBACK_ALLOW, SEEDS_DIR, article_page, rss_feed
 
 MOVE = (
     "Hamas has accepted a U.S. proposal to begin talks on freeing Israeli soldiers and male "
@@ -71,7 +71,11 @@ def settings(tmp_path: Path, publisher: EditingSite) -> Settings:
     url = publisher.server.url_for("/feed.xml")
     feeds.write_text(f'[[feeds]]\nid = "wire"\nurl = "{url}"\n')
     return Settings(
-        seeds_dir=SEEDS_DIR, feeds_file=feeds, db_path=tmp_path / "edits.duckdb", retries=0
+        seeds_dir=SEEDS_DIR,
+        feeds_file=feeds,
+        db_path=tmp_path / "edits.duckdb",
+        retries=0,
+        fetch_allow=LOOPBACK_ALLOW,
     )
 
 
