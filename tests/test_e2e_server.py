@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -9,7 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from tests.conftest import NewsSite
 
 BIN = Path(sys.executable).parent
 T = TypeVar("T")
+TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
 
 def input_args(settings: Settings) -> list[str]:
@@ -40,16 +42,54 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
 
 
-def free_port() -> int:
+def unused_port() -> int:
+    """A port nobody listens on right now; `start_server` retries if it is taken meanwhile."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
+def start_server(home: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    """`prefect server start` on a free port; a port taken between the probe and the bind
+    (another test, another process) makes the server exit, and the next port is tried."""
+    log_path = home / "server.log"
+    for _ in range(3):
+        port = unused_port()
+        with log_path.open("w") as log:
+            proc = subprocess.Popen(
+                [
+                    str(BIN / "prefect"),
+                    "server",
+                    "start",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        api = f"http://127.0.0.1:{port}/api"
+        # Readiness, not speed: start-up (migrations, imports) takes minutes on a loaded
+        # 2-core machine; a server that dies is noticed at once by poll().
+        deadline = time.monotonic() + 300
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                    return proc, api
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        stop(proc)
+        if "address already in use" not in log_path.read_text().lower():
+            break
+    raise RuntimeError(f"prefect server did not become healthy:\n{log_path.read_text()[-3000:]}")
+
+
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("prefect-server-home")
-    port = free_port()
     env = {
         **os.environ,
         "PREFECT_HOME": str(home),
@@ -57,31 +97,23 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "PREFECT_UI_ENABLED": "false",
     }
     env.pop("PREFECT_API_URL", None)
-    log = (home / "server.log").open("w")
-    proc = subprocess.Popen(
-        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    api = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 120
+    proc, api = start_server(home, env)
     try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"prefect server exited: {(home / 'server.log').read_text()}")
-            try:
-                if httpx.get(f"{api}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("prefect server did not become healthy in 120 s")
-            time.sleep(0.5)
         yield api
     finally:
         stop(proc)
-        log.close()
+
+
+def api_post(api: str, path: str, body: dict[str, Any]) -> Any:
+    response = httpx.post(f"{api}{path}", json=body, timeout=30)
+    response.raise_for_status()
+    return response.json()
+
+
+def runs_of_database(api: str, settings: Settings) -> list[dict[str, Any]]:
+    """The flow runs of this test only: the server is shared by the module's tests."""
+    runs = api_post(api, "/flow_runs/filter", {})
+    return [r for r in runs if r["parameters"].get("db_path") == str(settings.db_path)]
 
 
 def test_cli_run_flow_is_recorded_by_the_server(
@@ -106,16 +138,20 @@ def test_cli_run_flow_is_recorded_by_the_server(
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert '"articles_stored": 3' in result.stdout
+    assert json.loads(result.stdout)["articles_stored"] == 3
 
-    runs = httpx.post(f"{prefect_server}/flow_runs/filter", json={}, timeout=10).json()
-    monitor_runs = [r for r in runs if r["state_type"] == "COMPLETED"]
-    assert len(monitor_runs) == 1
-    tasks = httpx.post(f"{prefect_server}/task_runs/filter", json={}, timeout=10).json()
+    (flow_run,) = runs_of_database(prefect_server, settings)
+    assert flow_run["state_type"] == "COMPLETED"
+    in_this_run = {"flow_runs": {"id": {"any_": [flow_run["id"]]}}}
+    tasks = api_post(prefect_server, "/task_runs/filter", in_this_run)
     names = {t["name"].split("[")[0] for t in tasks}
     assert {"poll-feeds", "fetch-pages", "compare-articles", "store-results"} <= names
     assert "fetch-pages[1/1]" in {t["name"] for t in tasks}
-    artifacts = httpx.post(f"{prefect_server}/artifacts/filter", json={}, timeout=10).json()
+    artifacts = api_post(
+        prefect_server,
+        "/artifacts/filter",
+        {"artifacts": {"flow_run_id": {"any_": [flow_run["id"]]}}},
+    )
     assert any(a.get("key") == "stancewatch-run" for a in artifacts)
 
 
@@ -129,7 +165,8 @@ def test_serve_runs_the_scheduled_deployment(
         "PREFECT_RUNNER_POLL_FREQUENCY": "2",
         "STANCEWATCH_RETRIES": "0",
     }
-    log = (tmp_path / "serve.log").open("w")
+    log_path = tmp_path / "serve.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [
             str(BIN / "stancewatch"),
@@ -147,46 +184,47 @@ def test_serve_runs_the_scheduled_deployment(
             lambda: next(
                 (
                     d
-                    for d in httpx.post(
-                        f"{prefect_server}/deployments/filter", json={}, timeout=10
-                    ).json()
+                    for d in api_post(prefect_server, "/deployments/filter", {})
                     if d["name"] == "stancewatch-monitor"
                 ),
                 None,
             ),
             proc,
+            log_path,
         )
         assert deployment["global_concurrency_limit"]["limit"] == 1
         assert deployment["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
-        created = httpx.post(
-            f"{prefect_server}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10
-        )
-        assert created.status_code in (200, 201), created.text
+        created = api_post(prefect_server, f"/deployments/{deployment['id']}/create_flow_run", {})
 
-        def finished_run() -> dict[str, object] | None:
-            runs = httpx.post(
-                f"{prefect_server}/flow_runs/filter",
-                json={"deployments": {"id": {"any_": [deployment["id"]]}}},
-                timeout=10,
-            ).json()
-            done = [r for r in runs if r["state_type"] == "COMPLETED"]
-            return done[0] if done else None
+        def finished() -> dict[str, Any] | None:
+            run = httpx.get(f"{prefect_server}/flow_runs/{created['id']}", timeout=30).json()
+            return run if run["state_type"] in TERMINAL else None
 
-        wait_for(finished_run, proc)
+        flow_run = wait_for(finished, proc, log_path)
     finally:
         stop(proc)
         log.close()
+    assert flow_run["state_type"] == "COMPLETED", log_path.read_text()[-3000:]
     assert settings.db_path.exists()
     assert site.hits("/news/a.html") == [200]
 
 
-def wait_for(probe: Callable[[], T | None], proc: subprocess.Popen[bytes], limit: float = 180) -> T:
+def wait_for(
+    probe: Callable[[], T | None],
+    proc: subprocess.Popen[bytes],
+    log_path: Path,
+    limit: float = 180,
+) -> T:
+    """Ask the API until it answers or the deadline passes; the serve log explains a failure
+    (it stays in the test's tmp_path as well)."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"process exited early with {proc.returncode}")
+            raise AssertionError(
+                f"serve exited early with {proc.returncode}:\n{log_path.read_text()[-3000:]}"
+            )
         value = probe()
         if value is not None:
             return value
-        time.sleep(1)
-    raise AssertionError("timed out waiting")
+        time.sleep(0.5)
+    raise AssertionError(f"no answer in {limit:.0f} s; serve log:\n{log_path.read_text()[-3000:]}")

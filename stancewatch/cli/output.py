@@ -97,14 +97,15 @@ _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
-def parse_since(value: str | None) -> datetime | None:
-    """'30m', '12h', '2d', '1w' ago, or an ISO date/time; None means no limit."""
+def parse_since(value: str | None, *, now: datetime | None = None) -> datetime | None:
+    """'30m', '12h', '2d', '1w' before `now` (default: the current time), or an ISO date/time
+    (UTC unless it names its offset); None means no limit."""
     if value is None or value.strip().lower() in {"", "all"}:
         return None
     match = _DURATION.match(value)
     if match:
         delta = timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
-        return datetime.now(UTC) - delta
+        return (now or datetime.now(UTC)) - delta
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:

@@ -353,12 +353,12 @@ def test_parse_retry_after_accepts_seconds_and_http_dates() -> None:
 def test_connection_refused_is_a_network_error_after_retries(
     make_client: Callable[..., HttpClient], sleeps: SleepRecorder
 ) -> None:
+    # Bound but not listening: connections are refused, and no one else can take the port.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/feed"
-    with pytest.raises(NetworkError) as caught:
-        make_client(retries=1).get(url)
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/feed"
+        with pytest.raises(NetworkError) as caught:
+            make_client(retries=1).get(url)
     assert caught.value.url == url
     assert len(sleeps.calls) == 1
 

@@ -132,7 +132,7 @@ def test_lock_held_by_another_process_is_busy_after_timeout(
             pass
         waited = time.monotonic() - started
 
-    assert 0.3 <= waited < 5
+    assert waited >= 0.3  # it waited out the busy timeout before giving up
     assert "busy" in str(caught.value) and "try again" in str(caught.value)
     assert caught.value.file == str(path)
 

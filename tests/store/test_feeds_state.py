@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -126,6 +126,8 @@ def test_failures_are_counted_and_reset_by_success(con: duckdb.DuckDBPyConnectio
     assert (state.etag, state.last_modified, state.consecutive_failures) == ('"v1"', None, 2)
     assert state.next_poll_at is not None  # backing off after the second failure
 
+    # an hour passes (set, not waited for: two now() calls may read the same instant)
+    con.execute("UPDATE feeds SET last_ok_at = last_ok_at - INTERVAL 1 HOUR").fetchall()
     _poll_ok(con, status=304)
 
     healed = _feed(con, "wire")
@@ -134,7 +136,7 @@ def test_failures_are_counted_and_reset_by_success(con: duckdb.DuckDBPyConnectio
         None,
         304,
     )
-    assert healed["last_ok_at"] > first_ok  # type: ignore[operator]
+    assert healed["last_ok_at"] > first_ok - timedelta(hours=1)  # type: ignore[operator]
 
 
 def test_poll_of_unknown_feed_is_rejected(con: duckdb.DuckDBPyConnection) -> None:

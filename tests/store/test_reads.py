@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -194,10 +195,26 @@ def test_list_changes_filters_by_kinds_issue_and_limit(con: duckdb.DuckDBPyConne
     assert len(list_changes(con, since=None, limit=1)) == 1
 
 
-def test_naive_since_is_taken_as_utc(con: duckdb.DuckDBPyConnection) -> None:
-    naive = (NOW - timedelta(days=7)).replace(tzinfo=None)
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Tokyo"])
+def test_naive_since_is_taken_as_utc_whatever_the_local_zone(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    # Read as local time, an hour either side of the latest change would move by 7-9 hours
+    # and flip whether that change is in.
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        latest = DAYS_AGO["latest"].replace(tzinfo=None)
+        hour = timedelta(hours=1)
+        before = [r["actor"] for r in list_changes(con, since=latest - hour)]
+        after = [r["actor"] for r in list_changes(con, since=latest + hour)]
+        aware = [r["actor"] for r in list_changes(con, since=DAYS_AGO["latest"] - hour)]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
-    assert list_changes(con, since=naive) == list_changes(con, since=NOW - timedelta(days=7))
+    assert before == aware == ["egypt", "israel"]  # the undated article counts from its fetch
+    assert after == ["egypt"]
 
 
 def test_latest_positions_take_the_newest_own_statement(con: duckdb.DuckDBPyConnection) -> None:
