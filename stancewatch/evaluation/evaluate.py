@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Protocol
 
 from stancewatch.errors import ConfigError, StancewatchError
-from stancewatch.evaluation.floors import FloorViolation, check_floors, load_floors
+from stancewatch.evaluation.floors import (
+    FloorViolation,
+    check_floors,
+    check_pins,
+    load_floors,
+    load_pins,
+)
 from stancewatch.evaluation.real import POOLED, REAL_SET_FILE, is_real_set, load_real_set
 from stancewatch.evaluation.scoring import (
     CONFIDENT,
@@ -88,6 +94,7 @@ def evaluate_sets(
     Real-article sets (a set.toml) read their texts from texts_cache (default: the setting).
     """
     floors = load_floors(floors_path)
+    pins = load_pins(floors_path)
     if texts_cache is None:
         from stancewatch.settings import Settings
 
@@ -104,6 +111,8 @@ def evaluate_sets(
     violations: list[FloorViolation] = []
     for eval_set in sets:
         violations += [FloorViolation(eval_set.name, p) for p in eval_set.problems]
+        if eval_set.level == "kind":  # the labeled development sets (labels.json)
+            violations += check_pins(eval_set.name, eval_set.articles, pins, Path(floors_path).name)
         if not eval_set.articles:
             continue
         key = (eval_set.seeds_dir, eval_set.name if eval_set.seed_documents is not None else "")

@@ -17,6 +17,7 @@ from stancewatch.evaluation.evaluate import (
     render_report,
     run_eval,
 )
+from stancewatch.evaluation.floors import labels_hash
 from stancewatch.evaluation.scoring import GoldChange, score_set
 from stancewatch.models import Comparison
 from tests.evaluation.test_scoring import change, comp, gold
@@ -202,7 +203,8 @@ class TablePredictor:
 def test_run_eval_passes_and_fails_on_floors(tmp_path: Path) -> None:
     directory = make_set(tmp_path, GOOD_LABELS, GOOD_ARTICLES)
     floors = tmp_path / "floors.toml"
-    floors.write_text("[demo]\nshift_f1 = 1.0\ndecoy_false_alarms = 0\n")
+    pin = f'articles = 2\nlabels_hash = "{labels_hash(load_set(directory).articles)}"\n'
+    floors.write_text("[demo]\nshift_f1 = 1.0\ndecoy_false_alarms = 0\n" + pin)
     right = TablePredictor(
         {"Headline one": comp(change("hamas", "softening")), "Headline two": comp(related=False)}
     )
@@ -232,7 +234,9 @@ def test_evaluate_sets_fails_a_set_missing_from_the_floors(tmp_path: Path) -> No
     predictor = TablePredictor({"Headline one": comp(), "Headline two": comp(related=False)})
     scores, violations = evaluate_sets([directory], floors, lambda seeds: predictor)
     assert [s.name for s in scores] == ["demo"]
-    assert len(violations) == 1 and "no floors for this set" in str(violations[0])
+    assert len(violations) == 2
+    assert "not pinned" in str(violations[0])
+    assert "no floors for this set" in str(violations[1])
 
 
 def test_main_reports_config_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from stancewatch.errors import ConfigError
-from stancewatch.evaluation.floors import Floor, check_floors, load_floors
+from stancewatch.evaluation.evaluate import load_set, run_eval
+from stancewatch.evaluation.floors import (
+    Floor,
+    SetPin,
+    check_floors,
+    check_pins,
+    labels_hash,
+    load_floors,
+    load_pins,
+)
 from stancewatch.evaluation.scoring import score_set
 from tests.evaluation.test_scoring import change, comp, gold
 
@@ -100,3 +111,86 @@ def test_shipped_floors_file_has_the_ceasefire_set_and_the_lowering_warning() ->
     }
     head = path.read_text().splitlines()[:6]
     assert any("LOWERING ANY FLOOR" in line for line in head)
+
+
+# --- pins: a set cannot shrink or change silently ----------------------------------------------
+
+SHIPPED_SETS = ["ceasefire", "ev_tariffs"]
+
+
+@pytest.mark.parametrize("name", SHIPPED_SETS)
+def test_shipped_sets_match_their_pins(name: str) -> None:
+    eval_set = load_set(REPO / "eval" / name)
+    pins = load_pins(REPO / "eval" / "floors.toml")
+    assert pins[name].articles == len(eval_set.articles)
+    assert check_pins(name, eval_set.articles, pins) == []
+
+
+def _copy_of_ev_tariffs(tmp_path: Path) -> tuple[Path, dict[str, object]]:
+    copy = tmp_path / "ev_tariffs"  # the name its floors and pins are filed under
+    shutil.copytree(REPO / "eval" / "ev_tariffs", copy)
+    labels = json.loads((copy / "labels.json").read_text(encoding="utf-8"))
+    return copy, labels
+
+
+def test_a_shrunk_set_fails_the_eval(tmp_path: Path) -> None:
+    copy, labels = _copy_of_ev_tariffs(tmp_path)
+    articles = labels["articles"]
+    assert isinstance(articles, dict)
+    # drop a decoy: the easiest way to keep the scores up while quietly losing a hard case
+    dropped = next(name for name, a in articles.items() if a["decoy"])
+    del articles[dropped]
+    (copy / "articles" / dropped).unlink()
+    (copy / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
+
+    text, passed = run_eval([copy], REPO / "eval" / "floors.toml")
+
+    assert not passed
+    assert "20 articles but floors.toml pins 21" in text
+    assert "labels hash" in text  # the labels lost an article too
+
+
+def test_relabeling_a_change_fails_the_eval_but_rewording_a_note_does_not(tmp_path: Path) -> None:
+    copy, labels = _copy_of_ev_tariffs(tmp_path)
+    articles = labels["articles"]
+    assert isinstance(articles, dict)
+    first = next(a for a in articles.values() if a["changes"])
+    first["changes"][0]["note"] = "reworded: " + first["changes"][0]["note"]
+    (copy / "labels.json").write_text(json.dumps(labels, indent=4), encoding="utf-8")
+    pins = load_pins(REPO / "eval" / "floors.toml")
+    assert check_pins("ev_tariffs", load_set(copy).articles, pins) == []
+
+    first["changes"][0]["kind"] = "new" if first["changes"][0]["kind"] != "new" else "reaffirmed"
+    (copy / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
+    (violation,) = check_pins("ev_tariffs", load_set(copy).articles, pins)
+    assert "labels hash" in violation.message and "floors.toml pins" in violation.message
+
+
+def test_a_set_without_pins_fails_and_is_told_what_to_pin() -> None:
+    articles = [gold("1.txt", ("israel", "reversal"))]
+    (violation,) = check_pins("fresh", articles, {"other": SetPin(1, "x")})
+    assert "not pinned" in violation.message
+    assert f'labels_hash = "{labels_hash(articles)}"' in violation.message
+    assert "articles = 1" in violation.message
+
+
+def test_pins_load_beside_floors(tmp_path: Path) -> None:
+    path = tmp_path / "floors.toml"
+    path.write_text('[a]\narticles = 3\nlabels_hash = "abc"\nshift_f1 = 0.5\n[b]\nnew_f1 = 1\n')
+    assert load_pins(path) == {"a": SetPin(3, "abc")}
+    assert load_floors(path)["a"] == (Floor("shift_f1", 0.5),)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[a]\nlabels_hash = "abc"\n', "article count"),
+        ("[a]\narticles = 0\nlabels_hash = 'abc'\n", "article count"),
+        ("[a]\narticles = 3\n", "labels_hash"),
+    ],
+)
+def test_bad_pins_are_a_config_error(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "floors.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_pins(path)
