@@ -104,10 +104,25 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stop(proc)
 
 
+def api_call(method: str, api: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """One API request; a server busy with its own database answers 503 for a moment, so
+    those (and dropped connections) are asked again until a deadline."""
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            response = httpx.request(method, f"{api}{path}", json=body, timeout=30)
+            if response.status_code != 503:
+                response.raise_for_status()
+                return response.json()
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{method} {path}: the Prefect API stayed unavailable")
+        time.sleep(0.5)
+
+
 def api_post(api: str, path: str, body: dict[str, Any]) -> Any:
-    response = httpx.post(f"{api}{path}", json=body, timeout=30)
-    response.raise_for_status()
-    return response.json()
+    return api_call("POST", api, path, body)
 
 
 def runs_of_database(api: str, settings: Settings) -> list[dict[str, Any]]:
@@ -197,7 +212,7 @@ def test_serve_runs_the_scheduled_deployment(
         created = api_post(prefect_server, f"/deployments/{deployment['id']}/create_flow_run", {})
 
         def finished() -> dict[str, Any] | None:
-            run = httpx.get(f"{prefect_server}/flow_runs/{created['id']}", timeout=30).json()
+            run = api_call("GET", prefect_server, f"/flow_runs/{created['id']}")
             return run if run["state_type"] in TERMINAL else None
 
         flow_run = wait_for(finished, proc, log_path)
