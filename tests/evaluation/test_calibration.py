@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stancewatch.evaluation.evaluate import default_engine, load_set, predict_set
+from stancewatch.evaluation.evaluate import default_engine, predict_set
 from stancewatch.evaluation.scoring import gold_items
+from stancewatch.evaluation.sets import load_set
 from tests.conftest import REPO_ROOT
 
 SETS = [REPO_ROOT / "eval" / "ceasefire", REPO_ROOT / "eval" / "ev_tariffs"]
@@ -16,7 +17,7 @@ def scored_changes(directory: Path) -> list[tuple[float, bool]]:
     """(confidence, right?) for every change the engine finds in a set's articles."""
     eval_set = load_set(directory)
     gold = gold_items(eval_set.articles)
-    predictions = predict_set(eval_set, default_engine(eval_set.seeds_dir))
+    predictions = predict_set(eval_set, default_engine(eval_set))
     return [
         (change.confidence, (name, change.actor, change.kind) in gold)
         for name, comparison in predictions.items()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from stancewatch.errors import ConfigError
-from stancewatch.evaluation.evaluate import load_set, run_eval
+from stancewatch.evaluation.evaluate import run_eval
 from stancewatch.evaluation.floors import (
     Floor,
     SetPin,
@@ -20,6 +20,7 @@ from stancewatch.evaluation.floors import (
     load_pins,
 )
 from stancewatch.evaluation.scoring import score_set
+from stancewatch.evaluation.sets import load_set
 from tests.evaluation.test_scoring import change, comp, gold
 
 REPO = Path(__file__).resolve().parents[2]
