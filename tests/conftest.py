@@ -39,7 +39,9 @@ def prefect_harness() -> Iterator[None]:
     """One temporary Prefect server for the whole session (starting one costs seconds)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    # Readiness, not speed: with several test runs sharing 2 cores, start-up was seen to take
+    # over 120 s (every Prefect test then errored); a server that cannot start still fails.
+    with prefect_test_harness(server_startup_timeout=300):
         yield
 
 
