@@ -1,4 +1,4 @@
-"""Confidence is calibrated: on the labeled dev sets it tracks how often changes are right."""
+"""Confidence on the labeled dev sets: it ranks changes by how often they are right."""
 
 from __future__ import annotations
 
@@ -29,15 +29,16 @@ def precision(points: list[tuple[float, bool]]) -> float:
     return sum(right for _, right in points) / len(points)
 
 
-def test_confidence_tracks_how_often_changes_are_right_on_the_dev_sets() -> None:
+def test_confidence_ranks_changes_and_never_overstates_them_on_the_dev_sets() -> None:
+    """The factors are calibrated on real articles (`make eval-real`, texts outside the repo);
+    on the development sets, which the engine was tuned on, changes are right more often, so
+    here confidence must rank changes and must not promise more than they deliver."""
     points = [point for directory in SETS for point in scored_changes(directory)]
     assert len(points) >= 100  # enough changes for the rates below to mean something
     mean_confidence = sum(conf for conf, _ in points) / len(points)
 
-    # Overall, the stated confidence is within 10 points of the measured precision.
-    assert abs(mean_confidence - precision(points)) <= 0.10, (mean_confidence, precision(points))
-    # And it ranks: confident changes are right more often than the less sure ones.
+    assert mean_confidence <= precision(points) + 0.05, (mean_confidence, precision(points))
     confident = [p for p in points if p[0] >= HIGH]
     unsure = [p for p in points if p[0] < HIGH]
     assert len(confident) >= 20 and len(unsure) >= 20
-    assert precision(confident) > precision(unsure)
+    assert precision(confident) > precision(unsure) + 0.03

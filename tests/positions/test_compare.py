@@ -251,8 +251,9 @@ def test_hedged_change_stands_without_a_plain_reaffirmation(
 
 
 def test_confidence_ranks_each_make_up_of_evidence() -> None:
-    """Each weakness of the evidence lowers confidence (calibration itself is checked on the
-    labeled sets in tests/evaluation/test_calibration.py)."""
+    """Each weakness of the evidence lowers confidence (the factors' values are calibrated on
+    real articles by `make eval-real`; tests/evaluation/test_calibration.py checks the ranking
+    on the labeled development sets)."""
     plain = stmt("demand", 1.0)
     restated = confidence(plain, "reaffirmed")
     # a plain direct restatement is the surest; each weakness on its own costs something
