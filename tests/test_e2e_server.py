@@ -76,7 +76,7 @@ def start_server(home: Path, env: dict[str, str]) -> tuple[subprocess.Popen[byte
         deadline = time.monotonic() + 300
         while proc.poll() is None and time.monotonic() < deadline:
             try:
-                if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                if httpx.get(f"{api}/health", timeout=15).status_code == 200:
                     return proc, api
             except httpx.HTTPError:
                 pass
