@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from prefect import Task, flow, get_run_logger, task
-from prefect.artifacts import (
-    create_link_artifact,
-    create_markdown_artifact,
-    create_table_artifact,
-)
+from prefect import Flow, State, Task, flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import (
+    ConcurrencyLimitConfig,
+    ConcurrencyLimitStrategy,
+    FlowRun,
+    TaskRun,
+)
+from prefect.concurrency.sync import concurrency
+from prefect.flows import FlowStateHook
+from prefect.futures import PrefectFuture
+from prefect.runtime import flow_run as current_flow_run
+from prefect.states import Completed, Failed
 from prefect.utilities.annotations import quote
 
+from flows.announce import ProgressArtifact, artifact_keys, publish_artifacts, send_notices
+from flows.runners import task_runner
 from stancewatch import pipeline, store
-from stancewatch.report import change_to_dict, events_markdown, summary_lines, summary_markdown
+from stancewatch.errors import ConfigError, DatabaseBusyError, StancewatchError
+from stancewatch.positions import load_watchlist
+from stancewatch.report import events_markdown, summary_lines
 from stancewatch.safe_text import terminal_line
 from stancewatch.settings import Settings
 
@@ -25,11 +38,82 @@ from stancewatch.settings import Settings
 # database connection: each I/O step opens what it needs and closes it before returning.
 
 
+def _settings(parameters: Mapping[str, Any]) -> Settings:
+    """Settings for one run: STANCEWATCH_* variables, then the flow's path parameters."""
+
+    def path(name: str) -> Path | None:
+        value = parameters.get(name)
+        return Path(value) if value else None
+
+    allowed = parameters.get("fetch_allow")
+    return Settings.from_env().with_overrides(
+        seeds_dir=path("seeds_dir"),
+        feeds_file=path("feeds_file"),
+        db_path=path("db_path"),
+        fetch_allow=tuple(allowed) if allowed is not None else None,
+    )
+
+
+def _settings_at_import() -> Settings:
+    # The flow's timeout and task runner are fixed when the flow is defined; a malformed
+    # variable is reported by the run itself, which reads the settings again.
+    try:
+        return Settings.from_env()
+    except ConfigError:
+        return Settings()
+
+
+def _run_name() -> str:
+    """`monitor-<topic>-<UTC time>`, from the run's seeds directory."""
+    settings = _settings(current_flow_run.parameters)
+    try:
+        topic = load_watchlist(settings.seeds_dir / "watchlist.toml").topic_id
+    except StancewatchError:
+        topic = "unknown-topic"
+    return pipeline.monitor_run_name(topic, datetime.now(UTC))
+
+
+# --- state hooks: the DuckDB run follows the flow run ---------------------------------------
+
+
+def _close_run_as(status: str) -> FlowStateHook[..., Any]:
+    """A hook that marks the DuckDB run of a flow run that ended badly.
+
+    Prefect calls on_crashed and on_cancellation hooks from the worker or `serve` process when
+    the flow's own process was killed, so the run never stays `running` for ever.
+    """
+
+    def hook(flow: Flow[..., Any], flow_run: FlowRun, state: State[Any]) -> None:
+        del flow  # Prefect passes it by name; the run's parameters are what matter here
+        settings = _settings(flow_run.parameters)
+        note = f"{state.name}: {state.message}" if state.message else str(state.name)
+        pipeline.close_flow_run(settings, str(flow_run.id), status, note[:1000])
+
+    hook.__name__ = f"mark_run_{status}"
+    return hook
+
+
+# --- tasks ------------------------------------------------------------------------------------
+
+
+def _retry_transient(_task: Task[..., Any], _task_run: TaskRun, state: State[Any]) -> bool:
+    """Retry a step only for what may pass (network, busy database), never for a bug."""
+    try:
+        state.result()
+    except Exception as exc:
+        return pipeline.is_retryable(exc)
+    return False
+
+
 def _step_task(step: pipeline.Step) -> Task[..., Any]:
+    # A batched step retries inside itself, item by item (HTTP retries with backoff; pages that
+    # stay failing are retried by the next runs), so a failure never re-runs a whole batch.
+    retried = step.io and step.items is None
     wrap = task(
         name=step.name,
-        retries=2 if step.io else 0,
+        retries=2 if retried else 0,
         retry_delay_seconds=3,
+        retry_condition_fn=_retry_transient if retried else None,
         cache_policy=NO_CACHE,
     )
     return wrap(step.work)
@@ -43,95 +127,154 @@ def _log_step(logger: Any, step: pipeline.Step, run: pipeline.MonitorRun, result
         for poll in result:
             if poll.failure:
                 logger.warning(
-                    "feed %s failed: %s", poll.feed.id, terminal_line(poll.failure.message)
+                    "feed failed: %s", terminal_line(pipeline.problem_line(poll.failure))
                 )
             elif poll.not_modified:
                 logger.info("feed %s not modified", poll.feed.id)
             elif poll.parsed:
                 logger.info("feed %s: %d entries", poll.feed.id, len(poll.parsed.entries))
     elif step.name == "fetch-pages":
-        for outcome in result:
-            for failure in outcome.failures:
-                logger.warning(
-                    "%s %s: %s",
-                    failure.stage,
-                    terminal_line(failure.url or ""),
-                    terminal_line(failure.message),
-                )
         logger.info("fetched %d of %d queued pages", len(run.outcomes), len(run.queue.entries))
 
 
-@flow(name="monitor", log_prints=False)
+def _run_step(
+    step: pipeline.Step, run: pipeline.MonitorRun, upstream: Sequence[Any]
+) -> tuple[list[Any], list[Any]]:
+    """Run every batch of a step; returns (results in batch order, their states or futures).
+
+    CPU steps (batched, no I/O) are submitted to the flow's task runner, so they run on Dask
+    under `--runner dask`; network and database steps run here, in the flow's process.
+    `upstream` (the previous step's runs) draws the step's edges in the dashboard's graph.
+    """
+    step_task = _TASKS[step.name]
+    labelled = list(pipeline.step_batches(step, run))
+    if step.items is not None and not step.io:
+        futures: list[PrefectFuture[Any]] = [
+            step_task.with_options(task_run_name=label).submit(quote(run), batch, wait_for=upstream)
+            for label, batch in labelled
+        ]
+        return [future.result() for future in futures], list(futures)
+    results, states = [], []
+    for label, batch in labelled:
+        state = step_task.with_options(task_run_name=label)(
+            quote(run), batch, wait_for=upstream, return_state=True
+        )
+        states.append(state)
+        results.append(state.result())
+    return results, states
+
+
+@contextmanager
+def one_writer(settings: Settings) -> Iterator[None]:
+    """Hold this database's writer slot: a global concurrency limit of 1 named after the file.
+
+    `serve`, every deployment and `stancewatch run --flow` take the same slot for the same file,
+    so two runs never write one database at once; a second run waits for the first.
+    """
+    name = pipeline.writer_limit_name(settings.db_path)
+    with get_client(sync_client=True) as client:
+        client.upsert_global_concurrency_limit_by_name(name, limit=1)
+    try:
+        with concurrency(
+            name, occupy=1, timeout_seconds=settings.db_lock_wait_seconds, strict=True
+        ):
+            yield
+    except TimeoutError:
+        raise DatabaseBusyError(
+            f"another monitor run kept the database busy for {settings.db_lock_wait_seconds:.0f} s"
+            f" (concurrency limit {name})",
+            file=str(settings.db_path),
+        ) from None
+
+
+_IMPORT_SETTINGS = _settings_at_import()
+
+
+@flow(
+    name="monitor",
+    flow_run_name=_run_name,
+    log_prints=False,
+    timeout_seconds=_IMPORT_SETTINGS.flow_timeout_seconds or None,
+    task_runner=task_runner(_IMPORT_SETTINGS),
+    on_crashed=[_close_run_as("crashed")],
+    on_cancellation=[_close_run_as("cancelled")],
+    on_failure=[_close_run_as("failed")],
+)
 def monitor(
     seeds_dir: str | None = None,
     feeds_file: str | None = None,
     db_path: str | None = None,
     fetch_allow: list[str] | None = None,
-) -> dict[str, object]:
+) -> State[Any]:
     """Poll every feed once, store new articles, and compare them with the baseline.
 
-    `fetch_allow` replaces STANCEWATCH_FETCH_ALLOW: non-public hosts or networks that may
-    be fetched (the demo passes its loopback address).
+    Ends `Failed` when every enabled feed failed, `Completed` named `Partial` when items had
+    problems (each logged at WARNING), and plain `Completed` otherwise. `fetch_allow` replaces
+    STANCEWATCH_FETCH_ALLOW: non-public hosts or networks that may be fetched (the demo passes
+    its loopback address).
     """
     logger = get_run_logger()
-    settings = Settings.from_env().with_overrides(
-        seeds_dir=Path(seeds_dir) if seeds_dir else None,
-        feeds_file=Path(feeds_file) if feeds_file else None,
-        db_path=Path(db_path) if db_path else None,
-        fetch_allow=tuple(fetch_allow) if fetch_allow is not None else None,
+    settings = _settings(
+        {
+            "seeds_dir": seeds_dir,
+            "feeds_file": feeds_file,
+            "db_path": db_path,
+            "fetch_allow": fetch_allow,
+        }
     )
-    run = pipeline.start_monitor(settings)
+    flow_run_id = current_flow_run.id
+    run = pipeline.start_monitor(settings, flow_run_id=flow_run_id)
     nothing_to_poll = pipeline.disabled_feeds_warning(run.feeds, settings.feed_list_path)
     if nothing_to_poll:
         logger.warning(nothing_to_poll)
+    enabled = [feed for feed in run.feeds if feed.enabled]
     logger.info(
-        "run %s: %d feeds, baseline %s (%d positions), database %s",
+        "run %s: %d enabled feeds (%d listed), baseline %s (%d positions), database %s",
         run.summary.run_id,
+        len(enabled),
         len(run.feeds),
         run.engine.baseline_version,
         len(run.engine.baseline),
         settings.db_path,
     )
-    with pipeline.run_lock(settings, run.summary):
+    with one_writer(settings), pipeline.run_lock(settings, run.summary):
+        progress = ProgressArtifact(artifact_keys(run)["progress"], len(pipeline.STEPS))
         try:
+            upstream: list[Any] = []
             for step in pipeline.STEPS:
-                step_task = _TASKS[step.name]
-                for label, batch in pipeline.step_batches(step, run):
-                    result = step_task.with_options(task_run_name=label)(quote(run), batch)
+                results, upstream = _run_step(step, run, upstream)
+                for result in results:
                     step.keep(run, result)
                     _log_step(logger, step, run, result)
+                progress.advance(f"{step.name} done")
         except BaseException as exc:
             pipeline.fail_run(settings, run.summary, f"{exc.__class__.__name__}: {exc}")
             raise
-    summary = run.summary
-    for line in summary_lines(summary):
+    return _finish(run, flow_run_id, logger)
+
+
+def _finish(
+    run: pipeline.MonitorRun, flow_run_id: str | None, logger: Any
+) -> State[dict[str, object]]:
+    """Log, publish and announce the run's outcome; the returned state is the run's state."""
+    outcome = pipeline.judge_run(run.summary)
+    for line in summary_lines(run.summary)[:5]:
         logger.info(line)
-    shifts = [
-        change_to_dict(change)
-        for analysis in run.analyses
-        for change in analysis.comparison.changes
-        if change.kind != "reaffirmed"
-    ]
-    create_markdown_artifact(
-        summary_markdown(summary, shifts), key="stancewatch-run", description="Run summary"
-    )
-    if shifts:
-        create_table_artifact(
-            [
-                {
-                    "actor": c["actor"],
-                    "issue": c["issue"],
-                    "kind": c["kind"],
-                    "confidence": c["confidence"],
-                    "evidence": terminal_line(str(c["evidence"])),
-                }
-                for c in shifts
-            ],
-            key="stancewatch-changes",
-            description="Position changes found in this run",
-        )
-    _publish_events(settings, run)
-    return summary.as_dict()
+    for problem in outcome.problems:
+        logger.warning(terminal_line(problem))
+    publish_artifacts(run, outcome, flow_run_id)
+    _publish_events(run.settings, run)
+    notices = pipeline.position_change_notices(run) + pipeline.feed_failure_notices(run)
+    if outcome.verdict == "partial":
+        notices.append(pipeline.partial_run_notice(run, outcome))
+    sent = send_notices(notices)
+    logger.info("%d events sent", sent)
+    result = run.summary.as_dict()
+    if outcome.verdict == "failed":
+        return Failed(message=outcome.message, data=result)
+    if outcome.verdict == "partial":
+        return Completed(name="Partial", message=outcome.message, data=result)
+    return Completed(message=outcome.message, data=result)
 
 
 def _publish_events(settings: Settings, run: pipeline.MonitorRun) -> None:
@@ -154,14 +297,14 @@ def _publish_events(settings: Settings, run: pipeline.MonitorRun) -> None:
     timeline = str(run.timeline.resolve()) if run.timeline else None
     create_markdown_artifact(
         events_markdown(latest, timeline=timeline),
-        key="stancewatch-events",
+        key=pipeline.artifact_key(run.engine.watchlist.topic_id, settings.db_path, "events"),
         description="Latest position events (each move once, with its sources)",
     )
     if run.timeline:
         create_link_artifact(
             run.timeline.resolve().as_uri(),
             link_text="Position timeline (HTML, self-contained)",
-            key="stancewatch-timeline",
+            key=pipeline.artifact_key(run.engine.watchlist.topic_id, settings.db_path, "timeline"),
             description=f"Step charts of stances over time; kept at {timeline}",
         )
 
@@ -173,7 +316,7 @@ def serve_monitor(settings: Settings, *, name: str = "stancewatch-monitor") -> N
     """
     monitor.serve(
         name=name,
-        interval=timedelta(minutes=settings.interval_minutes),
+        cron=_cron_every(settings.interval_minutes),
         global_limit=ConcurrencyLimitConfig(
             limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
         ),
@@ -183,6 +326,20 @@ def serve_monitor(settings: Settings, *, name: str = "stancewatch-monitor") -> N
             "db_path": str(settings.db_path),
         },
         tags=["stancewatch"],
+    )
+
+
+def _cron_every(minutes: int) -> str:
+    """A cron schedule for every `minutes` minutes, anchored on the clock (unlike an interval,
+    which re-anchors whenever the deployment is registered again)."""
+    minutes = max(1, minutes)
+    if minutes < 60 and 60 % minutes == 0:
+        return f"*/{minutes} * * * *"
+    if minutes % 60 == 0 and minutes < 24 * 60 and 24 % (minutes // 60) == 0:
+        return f"0 */{minutes // 60} * * *"
+    raise ConfigError(
+        f"an interval of {minutes} minutes is not a clock schedule: use a divisor of 60 "
+        "minutes or of 24 hours"
     )
 
 

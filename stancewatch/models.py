@@ -345,7 +345,8 @@ class RunSummary:
     run_id: str
     started_at: datetime
     finished_at: datetime | None = None
-    status: str = "running"  # running | ok | partial | failed | abandoned
+    status: str = "running"  # running | ok | partial | failed | abandoned | crashed | cancelled
+    flow_run_id: str | None = None  # the Prefect flow run that ran it, if any
     feeds_polled: int = 0
     feeds_not_modified: int = 0
     feeds_failed: int = 0
@@ -367,6 +368,7 @@ class RunSummary:
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "status": self.status,
+            "flow_run_id": self.flow_run_id,
             "feeds_polled": self.feeds_polled,
             "feeds_not_modified": self.feeds_not_modified,
             "feeds_failed": self.feeds_failed,

@@ -246,8 +246,8 @@ def change_blocks(rows: Sequence[Mapping[str, Any]], *, evidence_width: int = 30
 
 
 def digest_markdown(rows: Sequence[Mapping[str, Any]], *, since: datetime) -> str:
-    """Changes grouped by actor, newest first, for a daily digest."""
-    parts = [f"# Position changes since {since:%Y-%m-%d %H:%M} UTC", ""]
+    """Changes grouped by actor, newest detection first, for a daily digest."""
+    parts = [f"# Position changes detected since {since:%Y-%m-%d %H:%M} UTC", ""]
     if not rows:
         return "\n".join([*parts, "No position changes in this period.", ""])
     by_actor: dict[str, list[Mapping[str, Any]]] = {}
@@ -257,10 +257,13 @@ def digest_markdown(rows: Sequence[Mapping[str, Any]], *, since: datetime) -> st
         parts += [f"## {md_text(actor)}", ""]
         for row in by_actor[actor]:
             was = row.get("baseline_stance") or "no baseline"
+            detected = str(_plain(row.get("detected_at")) or "")[:16].replace("T", " ")
+            published = str(_plain(row.get("published")) or "")[:10] or "unknown"
             parts.append(
                 f"- **{md_text(str(row['issue']))}: {md_text(str(row['kind']))}** "
                 f"({md_text(str(was))} → {md_text(str(row.get('stance')))}, "
-                f"confidence {float(row.get('confidence') or 0):.2f}): "
+                f"confidence {float(row.get('confidence') or 0):.2f}; detected {detected}, "
+                f"published {published}): "
                 f"“{md_text(shorten(str(row.get('evidence')), 240))}” — "
                 f"{md_link(str(row.get('title') or 'article'), row.get('url'))}"
             )

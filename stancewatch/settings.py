@@ -70,8 +70,13 @@ class Settings:
     db_busy_timeout: float = 5.0
     run_lock_wait: float = 0.0  # how long a run waits for another run on the same database
 
-    # Scheduling
+    # Scheduling and orchestration (Prefect)
     interval_minutes: int = 15
+    flow_timeout_seconds: float = 3600.0  # a monitor run still going after this is failed
+    db_lock_wait_seconds: float = 600.0  # wait for another run writing the same database
+    feed_failure_threshold: int = 3  # consecutive failures that make a feed "failed" (an event)
+    task_runner: str = "default"  # "default" or "dask": where the CPU steps of a run execute
+    dask_address: str = ""  # a Dask scheduler (tcp://host:8786); empty: a local cluster
 
     # Evaluation: where the real-article texts of eval/real/ sets are rebuilt (never committed)
     news_real_dir: Path = _user_cache_dir() / "stancewatch" / "news-real"

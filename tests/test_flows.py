@@ -58,22 +58,31 @@ def test_deployment_file_points_at_the_monitor_flow(monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(REPO_ROOT)  # entrypoints are relative to the repository root
     monitor_spec = deployments["monitor-every-15-minutes"]
     assert load_flow_from_entrypoint(monitor_spec["entrypoint"]).name == "monitor"
-    assert monitor_spec["schedules"][0]["interval"] == 15 * 60
+    assert monitor_spec["schedules"][0]["cron"] == "*/15 * * * *"
     assert monitor_spec["concurrency_limit"] == {"limit": 1, "collision_strategy": "CANCEL_NEW"}
+    demo = deployments["monitor-demo"]
+    assert demo["entrypoint"] == monitor_spec["entrypoint"]
+    assert demo["parameters"]["feeds_file"] == "storage/demo-feeds.toml"
+    assert demo["parameters"]["db_path"] == "storage/demo.duckdb"
+    header = (REPO_ROOT / "deployments" / "prefect.yaml").read_text().split("\nname:")[0]
+    assert "STANCEWATCH_HOME=$PWD .venv/bin/prefect worker start" in header
     digest_spec = deployments["digest-daily"]
     assert load_flow_from_entrypoint(digest_spec["entrypoint"]).name == "digest"
     assert digest_spec["schedules"][0]["cron"] == "0 7 * * *"
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_digest_flow_summarises_stored_changes(site: NewsSite, settings: Settings) -> None:
+def test_digest_flow_lists_changes_detected_today_in_old_articles(
+    site: NewsSite, settings: Settings
+) -> None:
     from flows.digest import digest
     from stancewatch import pipeline
 
-    pipeline.run_monitor(settings)
+    pipeline.run_monitor(settings)  # the site's articles were published in March 2024
     with store.open_db(settings.db_path, read_only=True) as con:
         stored = store.list_changes(con, since=None)
-    result = digest(db_path=str(settings.db_path), days=100_000)
+    assert stored and all(row["published"].year == 2024 for row in stored)
+    result = digest(db_path=str(settings.db_path), days=1)
     # page A's reversal and hardening (tests/pipeline/test_promises.py): never 0 against 0
     assert len(stored) == 2
     assert result["changes"] == len(stored)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,6 +33,8 @@ from stancewatch.settings import PROJECT_ROOT, Settings
 
 DEMO_PORT = 8765
 DEMO_HOST = "127.0.0.1"  # where serve_demo_site listens
+#: The demo's feed list, beside its database (deployments/prefect.yaml's monitor-demo reads it).
+DEMO_FEEDS_NAME = "demo-feeds.toml"
 
 app = typer.Typer(
     cls=GuardedGroup,
@@ -75,6 +78,21 @@ def warn_if_nothing_to_poll(feed_list: Path) -> None:
         err.print(Text("warning:", style="bold yellow"), terminal_line(warning))
 
 
+RunnerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--runner",
+        help="Where the flow's CPU steps run: default, or dask (implies --flow).",
+    ),
+]
+DaskAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dask-address", help="Dask scheduler (tcp://host:8786); default: local cluster."
+    ),
+]
+
+
 @app.command()
 def run(
     seeds: SeedsOpt = None,
@@ -83,20 +101,21 @@ def run(
     flow: Annotated[
         bool, typer.Option("--flow", help="Run as the Prefect flow (shows in the dashboard).")
     ] = False,
+    runner: RunnerOpt = None,
+    dask_address: DaskAddressOpt = None,
 ) -> None:
     """Poll every feed once now, store new articles and their position changes."""
-    settings = load_settings(seeds, feeds, db)
+    settings = load_settings(seeds, feeds, db).with_overrides(
+        task_runner=runner, dask_address=dask_address
+    )
     warn_if_nothing_to_poll(settings.feed_list_path)
-    if flow:
+    if flow or settings.task_runner != "default":
         pipeline.load_inputs(settings)  # a bad feed list or seed fails here, in one line
-        from flows.monitor import monitor
-
-        result = monitor(
-            seeds_dir=str(settings.seeds_dir),
-            feeds_file=str(settings.feed_list_path),
-            db_path=str(settings.db_path),
-        )
+        state_name, failed, result = run_flow(settings)
         out.print_json(data=result)
+        err.print(f"flow run state: {state_name}")
+        if failed:
+            raise typer.Exit(1)
         return
     with Progress(
         TextColumn("{task.description}", markup=False),
@@ -120,6 +139,31 @@ def run(
         out.print(line)
     if summary.status == "failed":
         raise typer.Exit(1)
+
+
+def run_flow(settings: Settings) -> tuple[str, bool, dict[str, object]]:
+    """Run the monitor flow once in this process: (state name, failed?, run summary).
+
+    An error that stopped the flow is raised again, so the CLI reports it in one line.
+    """
+    from flows.monitor import monitor
+    from flows.runners import task_runner
+
+    chosen = monitor.with_options(task_runner=task_runner(settings))
+    state = chosen(
+        seeds_dir=str(settings.seeds_dir),
+        feeds_file=str(settings.feed_list_path),
+        db_path=str(settings.db_path),
+        fetch_allow=list(settings.fetch_allow),
+        return_state=True,
+    )
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    summary: dict[str, object] = (
+        dict(result) if isinstance(result, dict) else {"message": state.message}
+    )
+    return str(state.name), bool(state.is_failed()), summary
 
 
 @app.command()
@@ -167,31 +211,52 @@ def demo(
             "reprinted by other outlets and one page corrected).",
         ),
     ] = None,
+    serve_site: Annotated[
+        bool,
+        typer.Option(
+            "--serve",
+            help="Only serve the demo site (until Ctrl-C) and write its feed list, for the "
+            "monitor-demo deployment.",
+        ),
+    ] = False,
+    port: Annotated[int, typer.Option("--port", help="Port of the demo site.")] = DEMO_PORT,
 ) -> None:
     """Serve the bundled offline news site on 127.0.0.1 and run the monitor flow on it."""
     from stancewatch.demo import demo_feeds_file, serve_demo_site
 
     settings = load_settings(db=db)
     if edition is None:
-        edition = 2 if _has_runs(settings) else 1
+        edition = 1 if serve_site or not _has_runs(settings) else 2
+    feeds_path = settings.db_path.parent / DEMO_FEEDS_NAME
+    if serve_site:
+        with serve_demo_site(port=port, edition=edition) as site:
+            demo_feeds_file(site.base_url, feeds_path)
+            out.print(
+                f"demo site serving at {site.base_url} (3 feeds, offline), edition {edition};"
+                " Ctrl-C stops it"
+            )
+            out.print(f"feed list for it: {feeds_path}")
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                out.print("demo site stopped")
+        return
     with ExitStack() as stack:
         try:
             # A stable port keeps the demo's URLs and ETags stable between runs.
-            site = stack.enter_context(serve_demo_site(port=DEMO_PORT, edition=edition))
+            site = stack.enter_context(serve_demo_site(port=port, edition=edition))
         except ConfigError:
             site = stack.enter_context(serve_demo_site(port=0, edition=edition))
-        feeds_file = demo_feeds_file(site.base_url, settings.db_path.parent / "demo-feeds.toml")
+        feeds_file = demo_feeds_file(site.base_url, feeds_path)
         out.print(f"demo site serving at {site.base_url} (3 feeds, offline), edition {edition}")
-        from flows.monitor import monitor
-
-        result = monitor(
-            seeds_dir=str(settings.seeds_dir),
-            feeds_file=str(feeds_file),
-            db_path=str(settings.db_path),
-            # The demo site is on loopback, which the fetcher refuses unless allowed.
-            fetch_allow=[*settings.fetch_allow, DEMO_HOST],
+        state_name, _, result = run_flow(
+            settings.with_overrides(
+                feeds_file=feeds_file,
+                # The demo site is on loopback, which the fetcher refuses unless allowed.
+                fetch_allow=(*settings.fetch_allow, DEMO_HOST),
+            )
         )
-    out.print(Text("\nRun summary", style="bold"))
+    out.print(Text(f"\nRun summary (flow run state: {state_name})", style="bold"))
     for key, value in result.items():
         out.print(f"  {key}: {terminal_line(str(value))}")
     with read_db(settings) as con:

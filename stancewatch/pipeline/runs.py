@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 import duckdb
 
 from stancewatch import store
+from stancewatch.errors import StancewatchError
 from stancewatch.ingest import unique_entries
 from stancewatch.models import FeedConfig, FeedEntry, FeedState, ItemFailure, RunSummary
+from stancewatch.pipeline.outcome import RUN_STATUS, judge_run
 from stancewatch.pipeline.work import Analysis, FeedPoll, PageOutcome, WorkQueue
 from stancewatch.positions import Engine
 from stancewatch.settings import Settings
@@ -143,7 +145,7 @@ def record_results(
         )
         store.add_item_errors(con, summary.run_id, summary.errors)
         summary.finished_at = datetime.now(UTC)
-        summary.status = "partial" if summary.errors else "ok"
+        summary.status = RUN_STATUS[judge_run(summary).verdict]
         store.finish_run(con, summary)
     return summary
 
@@ -174,3 +176,20 @@ def fail_run(settings: Settings, summary: RunSummary, reason: str) -> None:
             store.finish_run(con, summary)
     except Exception:  # the original error is what the user needs to see
         return
+
+
+def close_flow_run(settings: Settings, flow_run_id: str, status: str, note: str) -> list[str]:
+    """Mark the runs a Prefect flow run left `running` as `status` (crashed, cancelled, failed).
+
+    Called from the flow's state hooks, possibly in another process after the run was killed.
+    Returns the run ids closed; an unusable database closes none (the hook must not raise).
+    """
+    try:
+        with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+            closed = store.end_flow_run(con, flow_run_id, status, note)
+            for run_id in closed:
+                failure = ItemFailure("run", None, None, status.capitalize(), note)
+                store.add_item_errors(con, run_id, [failure])
+            return closed
+    except (StancewatchError, duckdb.Error):
+        return []

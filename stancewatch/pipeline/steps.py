@@ -214,10 +214,14 @@ def load_inputs(settings: Settings) -> tuple[list[FeedConfig], Engine]:
     return load_feed_list(settings.feed_list_path), Engine.from_seeds(settings.seeds_dir)
 
 
-def start_monitor(settings: Settings, *, run_id: str | None = None) -> MonitorRun:
+def start_monitor(
+    settings: Settings, *, run_id: str | None = None, flow_run_id: str | None = None
+) -> MonitorRun:
     """Load the inputs of a pass (bad seeds or feed list stop here) and open its record."""
     feeds, engine = load_inputs(settings)
-    return MonitorRun(settings=settings, feeds=feeds, engine=engine, summary=new_run(run_id))
+    summary = new_run(run_id)
+    summary.flow_run_id = flow_run_id
+    return MonitorRun(settings=settings, feeds=feeds, engine=engine, summary=summary)
 
 
 def step_batches(step: Step, run: MonitorRun) -> Iterator[tuple[str, Sequence[Any]]]:

@@ -11,6 +11,7 @@ from typing import Literal
 
 from stancewatch.errors import (
     BlockedURLError,
+    DatabaseBusyError,
     ExtractError,
     FeedParseError,
     FetchTimeoutError,
@@ -124,6 +125,14 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, (NetworkError, FetchTimeoutError)):
         return True
     return isinstance(exc, HTTPStatusError) and (exc.status >= 500 or exc.status == 429)
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Errors a retry of the same step may get past: transient network trouble, a busy database.
+
+    Anything else (a bug, bad input) fails the same way again and is not retried.
+    """
+    return is_transient(exc) or isinstance(exc, (DatabaseBusyError, ConnectionError, TimeoutError))
 
 
 # --- poll ------------------------------------------------------------------------------------

@@ -299,6 +299,13 @@ _FEED_HEALTH = (
     "UPDATE feeds SET hard_failures = 0, pages_without_text = 0",
 )
 
+# A run started by Prefect remembers its flow run, so a crash hook or the dashboard can find it;
+# `note` says why a run ended early (crashed, cancelled, timed out).
+_RUN_FLOW_RUN = (
+    "ALTER TABLE runs ADD COLUMN flow_run_id VARCHAR",
+    "ALTER TABLE runs ADD COLUMN note VARCHAR",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _TABLES + _VIEWS),
     Migration(
@@ -311,6 +318,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(3, "stories, position events, review, edits", events_schema(_CURRENT_VERSION)),
     Migration(4, "feed health: backoff, auto-disable, text yield", _FEED_HEALTH),
+    Migration(5, "runs: prefect flow run id and end note", _RUN_FLOW_RUN),
 )  # fmt: skip
 
 LATEST_VERSION = MIGRATIONS[-1].version

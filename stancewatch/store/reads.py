@@ -72,14 +72,18 @@ def list_changes(
     issue: str | None = None,
     kinds: Sequence[str] | None = None,
     limit: int = 500,
+    by_detection: bool = False,
 ) -> list[dict[str, Any]]:
     """Changes against the current baseline, newest statement first.
 
     `since` applies to when the statement was made (the article's publication time, else
-    when it was stored). Without `kinds`, reaffirmations are left out.
+    when it was stored), or with `by_detection` to when stancewatch found the change, newest
+    detection first: a digest must list today's findings about last month's articles.
+    Without `kinds`, reaffirmations are left out.
     """
+    when = "detected_at" if by_detection else "stated_at"
     where, params = _filters(
-        ("stated_at >= $since", "since", _aware(since)),
+        (f"{when} >= $since", "since", _aware(since)),
         ("actor = $actor", "actor", actor),
         ("issue = $issue", "issue", issue),
     )
@@ -95,7 +99,8 @@ def list_changes(
         f"""
         SELECT * FROM recent_changes
         {where}
-        ORDER BY stated_at DESC, detected_at DESC, change_id DESC
+        ORDER BY {when} DESC, {"stated_at" if by_detection else "detected_at"} DESC,
+            change_id DESC
         LIMIT $limit
         """,
         params | {"limit": max(limit, 0)},

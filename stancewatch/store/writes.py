@@ -301,10 +301,10 @@ def start_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
     row_count(
         con,
         """
-        INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, ?)
+        INSERT INTO runs (run_id, started_at, status, flow_run_id) VALUES (?, ?, ?, ?)
         ON CONFLICT (run_id) DO NOTHING
         """,
-        [summary.run_id, summary.started_at, summary.status],
+        [summary.run_id, summary.started_at, summary.status, summary.flow_run_id],
     )
 
 
@@ -360,14 +360,41 @@ def finish_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
     row_count(
         con,
         f"""
-        INSERT INTO runs (run_id, started_at, finished_at, status, errors, {names})
-        VALUES (?, ?, ?, ?, ?, {placeholders})
+        INSERT INTO runs (run_id, started_at, finished_at, status, errors, flow_run_id, {names})
+        VALUES (?, ?, ?, ?, ?, ?, {placeholders})
         ON CONFLICT (run_id) DO UPDATE SET
             finished_at = excluded.finished_at, status = excluded.status,
-            errors = excluded.errors, {updates}
+            errors = excluded.errors,
+            flow_run_id = coalesce(excluded.flow_run_id, runs.flow_run_id), {updates}
         """,
-        [summary.run_id, summary.started_at, finished, summary.status, errors, *counts],
+        [
+            summary.run_id,
+            summary.started_at,
+            finished,
+            summary.status,
+            errors,
+            summary.flow_run_id,
+            *counts,
+        ],
     )
+
+
+def end_flow_run(
+    con: duckdb.DuckDBPyConnection, flow_run_id: str, status: str, note: str
+) -> list[str]:
+    """Close the still-running runs of a Prefect flow run (crashed, cancelled, failed).
+
+    Returns the run ids it closed; a run that already finished keeps its outcome.
+    """
+    rows = con.execute(
+        """
+        UPDATE runs SET status = ?, note = ?, finished_at = now()
+        WHERE flow_run_id = ? AND status = 'running'
+        RETURNING run_id
+        """,
+        [status, note, flow_run_id],
+    ).fetchall()
+    return [str(row[0]) for row in rows]
 
 
 def add_item_errors(
