@@ -28,7 +28,7 @@ from prefect.utilities.annotations import quote
 from flows.announce import ProgressArtifact, artifact_keys, publish_artifacts, send_notices
 from flows.runners import task_runner
 from stancewatch import pipeline, store
-from stancewatch.errors import ConfigError, DatabaseBusyError, StancewatchError
+from stancewatch.errors import ConfigError, DatabaseBusyError, RunFailedError, StancewatchError
 from stancewatch.positions import load_watchlist
 from stancewatch.report import events_markdown, summary_lines
 from stancewatch.safe_text import terminal_line
@@ -150,7 +150,8 @@ def _run_step(
     labelled = list(pipeline.step_batches(step, run))
     if step.items is not None and not step.io:
         futures: list[PrefectFuture[Any]] = [
-            step_task.with_options(task_run_name=label).submit(quote(run), batch, wait_for=upstream)
+            # Not quoted: Dask rebuilds tuple subclasses such as `quote` as plain tuples.
+            step_task.with_options(task_run_name=label).submit(run, batch, wait_for=upstream)
             for label, batch in labelled
         ]
         return [future.result() for future in futures], list(futures)
@@ -253,9 +254,7 @@ def monitor(
     return _finish(run, flow_run_id, logger)
 
 
-def _finish(
-    run: pipeline.MonitorRun, flow_run_id: str | None, logger: Any
-) -> State[dict[str, object]]:
+def _finish(run: pipeline.MonitorRun, flow_run_id: str | None, logger: Any) -> State[Any]:
     """Log, publish and announce the run's outcome; the returned state is the run's state."""
     outcome = pipeline.judge_run(run.summary)
     for line in summary_lines(run.summary)[:5]:
@@ -271,7 +270,8 @@ def _finish(
     logger.info("%d events sent", sent)
     result = run.summary.as_dict()
     if outcome.verdict == "failed":
-        return Failed(message=outcome.message, data=result)
+        # A failed state's result is an exception: calling the flow raises it, with the summary.
+        return Failed(message=outcome.message, data=RunFailedError(outcome.message, result))
     if outcome.verdict == "partial":
         return Completed(name="Partial", message=outcome.message, data=result)
     return Completed(message=outcome.message, data=result)
@@ -335,6 +335,8 @@ def _cron_every(minutes: int) -> str:
     minutes = max(1, minutes)
     if minutes < 60 and 60 % minutes == 0:
         return f"*/{minutes} * * * *"
+    if minutes == 24 * 60:
+        return "0 0 * * *"
     if minutes % 60 == 0 and minutes < 24 * 60 and 24 % (minutes // 60) == 0:
         return f"0 */{minutes // 60} * * *"
     raise ConfigError(

@@ -42,6 +42,18 @@ class ConfigError(StancewatchError):
     exit_code = 2
 
 
+class RunFailedError(StancewatchError):
+    """A monitor run learnt nothing: every enabled feed failed. Carries the run's summary."""
+
+    def __init__(self, message: str, summary: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.summary = dict(summary or {})
+
+    def __reduce__(self) -> tuple[type[RunFailedError], tuple[str, dict[str, object]]]:
+        # Prefect stores a failed run's exception as its result: keep the summary through pickle.
+        return (type(self), (self.message, self.summary))
+
+
 # --- fatal: the database ------------------------------------------------------------------
 
 

@@ -210,3 +210,13 @@ def test_the_example_automation_matches_real_change_notices(demo: Settings) -> N
     for notice in matching:
         assert notice.payload["actor"] in {"hamas", "israel"}
         assert notice.payload["kind"] in {"reversal", "softening"}
+
+
+def test_calling_the_flow_when_every_feed_failed_raises_with_the_summary(tmp_path: Path) -> None:
+    from stancewatch.errors import RunFailedError
+
+    feeds = demo_feeds_file(f"http://127.0.0.1:{_closed_port()}", tmp_path / "feeds.toml")
+    with pytest.raises(RunFailedError, match="all 3 enabled feeds failed") as failed:
+        monitor(seeds_dir=str(SEEDS_DIR), feeds_file=str(feeds), db_path=str(tmp_path / "x.db"))
+    assert failed.value.summary["feeds_failed"] == 3
+    assert failed.value.summary["status"] == "failed"

@@ -87,3 +87,14 @@ def test_digest_flow_lists_changes_detected_today_in_old_articles(
     assert len(stored) == 2
     assert result["changes"] == len(stored)
     assert result["actors"] == sorted({row["actor"] for row in stored}) == ["hamas"]
+
+
+def test_serve_schedules_are_clock_crons() -> None:
+    from flows.monitor import _cron_every
+    from stancewatch.errors import ConfigError
+
+    assert _cron_every(15) == "*/15 * * * *"
+    assert _cron_every(120) == "0 */2 * * *"
+    assert _cron_every(1440) == "0 0 * * *"
+    with pytest.raises(ConfigError, match="not a clock schedule"):
+        _cron_every(7 * 60)

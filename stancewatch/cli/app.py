@@ -27,7 +27,7 @@ from stancewatch.cli.output import (
     read_db,
 )
 from stancewatch.cli.queries import queries_app
-from stancewatch.errors import ConfigError
+from stancewatch.errors import ConfigError, RunFailedError
 from stancewatch.safe_text import terminal_line
 from stancewatch.settings import PROJECT_ROOT, Settings
 
@@ -157,8 +157,10 @@ def run_flow(settings: Settings) -> tuple[str, bool, dict[str, object]]:
         fetch_allow=list(settings.fetch_allow),
         return_state=True,
     )
-    result = state.result(raise_on_failure=False)
-    if isinstance(result, BaseException):
+    result: Any = state.result(raise_on_failure=False)
+    if isinstance(result, RunFailedError):
+        result = result.summary
+    elif isinstance(result, BaseException):
         raise result
     summary: dict[str, object] = (
         dict(result) if isinstance(result, dict) else {"message": state.message}
