@@ -18,7 +18,7 @@ from flows.monitor import monitor
 from stancewatch import pipeline, store
 from stancewatch.demo import demo_feeds_file, serve_demo_site
 from stancewatch.settings import Settings
-from tests.conftest import SEEDS_DIR
+from tests.conftest import LOOPBACK_ALLOW, SEEDS_DIR
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -61,7 +61,12 @@ def events_of(name: str, run_id: str) -> list[dict[str, Any]]:
 def demo(tmp_path: Path) -> Iterator[Settings]:
     with serve_demo_site() as site:
         feeds = demo_feeds_file(site.base_url, tmp_path / "demo-feeds.toml")
-        yield Settings(seeds_dir=SEEDS_DIR, feeds_file=feeds, db_path=tmp_path / "demo.duckdb")
+        yield Settings(
+            seeds_dir=SEEDS_DIR,
+            feeds_file=feeds,
+            db_path=tmp_path / "demo.duckdb",
+            fetch_allow=LOOPBACK_ALLOW,
+        )
 
 
 def run_flow(settings: Settings) -> Any:
@@ -138,7 +143,12 @@ def _closed_port() -> int:
 def test_every_feed_failing_fails_the_run_with_the_reasons(tmp_path: Path) -> None:
     port = _closed_port()
     feeds = demo_feeds_file(f"http://127.0.0.1:{port}", tmp_path / "feeds.toml")
-    settings = Settings(seeds_dir=SEEDS_DIR, feeds_file=feeds, db_path=tmp_path / "x.duckdb")
+    settings = Settings(
+        seeds_dir=SEEDS_DIR,
+        feeds_file=feeds,
+        db_path=tmp_path / "x.duckdb",
+        fetch_allow=LOOPBACK_ALLOW,
+    )
     state = run_flow(settings)
 
     assert state.is_failed()

@@ -13,7 +13,7 @@ from stancewatch import pipeline, store
 from stancewatch.errors import DatabaseBusyError, HTTPStatusError, NetworkError
 from stancewatch.models import ItemFailure, RunSummary
 from stancewatch.settings import Settings
-from tests.conftest import SEEDS_DIR, NewsSite
+from tests.conftest import LOOPBACK_ALLOW, SEEDS_DIR, NewsSite
 
 
 def summary(**counts: int) -> RunSummary:
@@ -91,6 +91,7 @@ def test_a_feed_failure_is_announced_once_when_it_reaches_the_threshold(tmp_path
         db_path=tmp_path / "x.duckdb",
         retries=0,
         feed_failure_threshold=2,
+        fetch_allow=LOOPBACK_ALLOW,
     )
     announced = [pipeline.feed_failure_notices(run_steps(settings)) for _ in range(3)]
     assert [len(n) for n in announced] == [0, 1, 0]
