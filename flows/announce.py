@@ -16,7 +16,9 @@ from prefect.artifacts import (
 from prefect.events import emit_event
 
 from stancewatch import pipeline
+from stancewatch.positions import WATCHLIST_FILE, load_watchlist
 from stancewatch.report import summary_markdown
+from stancewatch.settings import Settings
 
 #: Columns of the changes table, in order; the table is written even when it has no rows, so
 #: the latest version under its key is always this run's.
@@ -134,3 +136,21 @@ def send_notices(notices: Iterable[pipeline.Notice]) -> int:
         )
         sent += event is not None
     return sent
+
+
+def prefect_server_configured() -> bool:
+    """Whether a Prefect API is set: without one, an event would start a throwaway server."""
+    from prefect.settings import get_current_settings
+
+    return bool(get_current_settings().api.url)
+
+
+def announce_review(settings: Settings, event: dict[str, Any]) -> bool:
+    """Send an analyst's confirmation of a position event as `stancewatch.position.changed`
+    (status `confirmed`): an automation hears of a move when it is first seen and again when
+    it is confirmed. Returns False when no Prefect server is configured (nothing sent)."""
+    if not prefect_server_configured():
+        return False
+    watchlist = load_watchlist(settings.seeds_dir / WATCHLIST_FILE)
+    notice = pipeline.event_notice(watchlist, settings.db_path, event, review="confirmed")
+    return send_notices([notice]) == 1

@@ -263,7 +263,7 @@ def _finish(run: pipeline.MonitorRun, flow_run_id: str | None, logger: Any) -> S
         logger.warning(terminal_line(problem))
     publish_artifacts(run, outcome, flow_run_id)
     _publish_events(run.settings, run)
-    notices = pipeline.position_change_notices(run) + pipeline.feed_failure_notices(run)
+    notices = pipeline.position_event_notices(run) + pipeline.feed_failure_notices(run)
     if outcome.verdict == "partial":
         notices.append(pipeline.partial_run_notice(run, outcome))
     sent = send_notices(notices)

@@ -119,7 +119,11 @@ def test_partial_then_completed_with_keyed_artifacts_and_run_records(demo: Setti
 
     first_id = runs[str(first.state_details.flow_run_id)]["run_id"]
     changed = eventually(lambda: events_of(pipeline.POSITION_CHANGED, first_id))
-    assert len(changed) == len(rows["link"])
+    with store.open_db(demo.db_path, read_only=True) as con:
+        made = {e["event_id"] for e in store.list_events(con, limit=10_000)}
+    # One event per position event (each move once), not one per changed article.
+    assert {e["payload"]["event_id"] for e in changed} == made
+    assert len(changed) == len(made) > 0
     sample = changed[0]
     assert sample["resource"]["stancewatch.topic"] == "israel-hamas-ceasefire-2024"
     assert {r["prefect.resource.role"] for r in sample["related"]} >= {
@@ -230,3 +234,26 @@ def test_calling_the_flow_when_every_feed_failed_raises_with_the_summary(tmp_pat
         monitor(seeds_dir=str(SEEDS_DIR), feeds_file=str(feeds), db_path=str(tmp_path / "x.db"))
     assert failed.value.summary["feeds_failed"] == 3
     assert failed.value.summary["status"] == "failed"
+
+
+def test_a_confirmation_is_announced_again_with_its_review(demo: Settings) -> None:
+    from flows.announce import announce_review
+
+    run_flow(demo)
+    with store.open_db(demo.db_path, read_only=True) as con:
+        event = store.list_events(con, limit=1)[0]
+    reviewed = pipeline.review_event(demo, event["event_id"], "confirmed", by="tester")
+    assert announce_review(demo, reviewed)
+
+    def confirmations() -> list[dict[str, Any]]:
+        body = {"filter": {"event": {"name": [pipeline.POSITION_CHANGED]}}, "limit": 50}
+        return [
+            e
+            for e in api("/events/filter", body)["events"]
+            if e["payload"].get("event_id") == event["event_id"]
+            and e["payload"].get("status") == "confirmed"
+        ]
+
+    (sent,) = eventually(confirmations)
+    assert sent["payload"]["reviewed_by"] == "tester"
+    assert sent["resource"]["stancewatch.event"] == str(event["event_id"])

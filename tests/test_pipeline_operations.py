@@ -140,3 +140,43 @@ def test_an_interrupted_flow_run_closes_its_running_database_run(tmp_path: Path)
     assert runs["r1"]["finished_at"] is not None
     assert runs["r2"]["status"] == "ok"
     assert errors[0]["stage"] == "run" and errors[0]["error_class"] == "Crashed"
+
+
+def test_a_move_is_announced_once_however_many_articles_restate_it(tmp_path: Path) -> None:
+    from urllib.parse import urlsplit
+
+    from stancewatch.demo import demo_feeds_file, serve_demo_site
+
+    def settings_for(base_url: str) -> Settings:
+        return Settings(
+            seeds_dir=SEEDS_DIR,
+            feeds_file=demo_feeds_file(base_url, tmp_path / "demo-feeds.toml"),
+            db_path=tmp_path / "demo.duckdb",
+            fetch_allow=LOOPBACK_ALLOW,
+        )
+
+    with serve_demo_site(edition=1) as site:
+        port = urlsplit(site.base_url).port or 0
+        first = run_steps(settings_for(site.base_url))
+    # Edition 2 reprints three stories under other outlets and headlines, at the same URLs' host.
+    with serve_demo_site(port=port, edition=2) as site:
+        second = run_steps(settings_for(site.base_url))
+
+    announced = {n.payload["event_id"] for n in pipeline.position_event_notices(first)}
+    made = {e["event_id"] for e in first.events.new_events if e["kind"] != "reaffirmed"}
+    assert announced == made and announced
+
+    restated = [
+        change
+        for analysis in second.analyses
+        for change in analysis.comparison.changes
+        if change.kind != "reaffirmed"
+    ]
+    again = pipeline.position_event_notices(second)
+    assert restated, "the reprints restate moves of the first edition"
+    assert len(again) < len(restated)
+    assert not {n.payload["event_id"] for n in again} & announced
+    for notice in pipeline.position_event_notices(first):
+        assert notice.event == pipeline.POSITION_CHANGED
+        assert notice.payload["evidence"] and notice.payload["url"].startswith("http://")
+        assert notice.resource["stancewatch.event"] == str(notice.payload["event_id"])

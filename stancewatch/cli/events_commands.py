@@ -21,6 +21,7 @@ from stancewatch.cli.output import (
 )
 from stancewatch.errors import ConfigError
 from stancewatch.events import EVENT_STATUSES
+from stancewatch.settings import Settings
 
 events_app = typer.Typer(cls=GuardedGroup)
 review_app = typer.Typer(
@@ -115,10 +116,21 @@ def _reviewer(by: str | None) -> str:
     return by or load_settings().reviewer_name
 
 
+def _announce(settings: Settings, event: dict[str, object], status: str) -> None:
+    """A confirmation is announced to Prefect (where a server is configured); a dismissal is not."""
+    if status != "confirmed":
+        return
+    from flows.announce import announce_review
+
+    if announce_review(settings, dict(event)):
+        out.print("announced to Prefect as stancewatch.position.changed (confirmed)")
+
+
 def _decide(db: Path | None, event_id: int, status: str, by: str | None, note: str | None) -> None:
     settings = load_settings(db=db)
     event = pipeline.review_event(settings, event_id, status, by=_reviewer(by), note=note)
     out.print(f"event #{event_id} {status}")
+    _announce(settings, event, status)
     for line in report.event_blocks([event], sources=3):
         out.print(line)
 
@@ -152,7 +164,10 @@ def review(
             continue
         status = "confirmed" if answer == "c" else "dismissed"
         note = typer.prompt("note (optional)", default="", show_default=False).strip() or None
-        pipeline.review_event(settings, event["event_id"], status, by=_reviewer(by), note=note)
+        reviewed = pipeline.review_event(
+            settings, event["event_id"], status, by=_reviewer(by), note=note
+        )
+        _announce(settings, reviewed, status)
         decided[status] += 1
         out.print(f"event #{event['event_id']} {status}")
     out.print(f"\n{decided['confirmed']} confirmed, {decided['dismissed']} dismissed")

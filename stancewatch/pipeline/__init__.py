@@ -25,9 +25,11 @@ from stancewatch.pipeline.notices import (
     POSITION_CHANGED,
     RUN_PARTIAL,
     Notice,
+    event_notice,
     feed_failure_notices,
     partial_run_notice,
     position_change_notices,
+    position_event_notices,
 )
 from stancewatch.pipeline.outcome import RunOutcome, judge_run, problem_line
 from stancewatch.pipeline.rescore import rescore
@@ -90,6 +92,7 @@ __all__ = [
     "database_tag",
     "describe_failure",
     "disabled_feeds_warning",
+    "event_notice",
     "export_reviews",
     "fail_run",
     "feed_failure_notices",
@@ -107,6 +110,7 @@ __all__ = [
     "poll_feed",
     "poll_feeds",
     "position_change_notices",
+    "position_event_notices",
     "problem_line",
     "recheck_edits",
     "record_polls",

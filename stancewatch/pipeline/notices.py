@@ -8,9 +8,10 @@ resources with roles, in the shape Prefect's event API takes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from stancewatch.models import Article, Change
+from stancewatch.models import Article, Change, Watchlist
 from stancewatch.pipeline.names import database_tag
 from stancewatch.pipeline.outcome import RunOutcome
 from stancewatch.pipeline.steps import MonitorRun
@@ -41,8 +42,12 @@ def _role(role: str, value: str, name: str | None = None) -> dict[str, str]:
 
 
 def _run_resource(run: MonitorRun) -> dict[str, str]:
+    return _run_reference(run.summary.run_id)
+
+
+def _run_reference(run_id: str) -> dict[str, str]:
     return {
-        "prefect.resource.id": f"stancewatch.run.{run.summary.run_id}",
+        "prefect.resource.id": f"stancewatch.run.{run_id}",
         "prefect.resource.role": "stancewatch-run",
     }
 
@@ -102,6 +107,93 @@ def position_change_notices(run: MonitorRun) -> list[Notice]:
         for analysis in run.analyses
         for change in analysis.comparison.changes
         if change.kind in ANNOUNCED_KINDS
+    ]
+
+
+def event_notice(
+    watchlist: Watchlist,
+    database: Path,
+    event: dict[str, Any],
+    *,
+    run_id: str | None = None,
+    review: str | None = None,
+) -> Notice:
+    """One `stancewatch.position.changed` event for one position event (a row of the
+    `position_events` view): the move once, with its strongest evidence and its sources.
+
+    `review` is set when an analyst's confirmation is what is announced; the resource labels are
+    those of a change notice, so an automation matching on actor, issue or kind sees both.
+    """
+    topic = watchlist.topic_id
+    actor_id, issue_id, kind = str(event["actor"]), str(event["issue"]), str(event["kind"])
+    actor = watchlist.actor(actor_id)
+    issue = watchlist.issue(issue_id)
+    resource = {
+        "prefect.resource.id": f"stancewatch.position.{topic}.{actor_id}.{issue_id}",
+        "prefect.resource.name": f"{actor.name if actor else actor_id} on "
+        f"{issue.label if issue else issue_id}",
+        "stancewatch.topic": topic,
+        "stancewatch.actor": actor_id,
+        "stancewatch.issue": issue_id,
+        "stancewatch.kind": kind,
+        "stancewatch.database": database_tag(database),
+        "stancewatch.event": str(event["event_id"]),
+    }
+    related = [
+        _role("actor", actor_id, actor.name if actor else None),
+        _role("issue", issue_id, issue.label if issue else None),
+        _role("kind", kind),
+        _role("topic", topic, watchlist.topic_label),
+    ]
+    if run_id:
+        related.append(
+            {
+                "prefect.resource.id": f"stancewatch.run.{run_id}",
+                "prefect.resource.role": "stancewatch-run",
+            }
+        )
+    sources = list(event.get("sources") or [])
+    baseline_stance = event.get("baseline_stance")
+    payload: dict[str, Any] = {
+        "event_id": event["event_id"],
+        "status": review or str(event.get("status") or "unreviewed"),
+        "actor": actor_id,
+        "issue": issue_id,
+        "kind": kind,
+        "stance": event.get("stance"),
+        "baseline": (
+            {"stance": baseline_stance, "text": event.get("baseline_text")}
+            if baseline_stance
+            else None
+        ),
+        "evidence": event.get("evidence"),
+        "confidence": round(float(event.get("confidence") or 0.0), 3),
+        "url": event.get("evidence_url") or event.get("first_url"),
+        "title": event.get("first_title"),
+        "first_url": event.get("first_url"),
+        "first_seen": _iso(event.get("first_seen")),
+        "stories": event.get("stories"),
+        "outlets": event.get("outlets"),
+        "sources": [str(source.get("url")) for source in sources if source.get("url")],
+        "reviewed_by": event.get("reviewed_by"),
+        "note": event.get("note"),
+        "run_id": run_id,
+        "database": str(database),
+    }
+    return Notice(POSITION_CHANGED, resource, related, payload)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else (str(value) if value else None)
+
+
+def position_event_notices(run: MonitorRun) -> list[Notice]:
+    """One notice per position event this pass created; a later article restating a known move
+    extends its event and announces nothing (reaffirmations are never announced)."""
+    return [
+        event_notice(run.engine.watchlist, run.settings.db_path, event, run_id=run.summary.run_id)
+        for event in run.events.new_events
+        if event.get("kind") in ANNOUNCED_KINDS
     ]
 
 
