@@ -133,36 +133,27 @@ def _log_step(logger: Any, step: pipeline.Step, run: pipeline.MonitorRun, result
                 logger.info("feed %s not modified", poll.feed.id)
             elif poll.parsed:
                 logger.info("feed %s: %d entries", poll.feed.id, len(poll.parsed.entries))
-    elif step.name == "fetch-pages":
-        logger.info("fetched %d of %d queued pages", len(run.outcomes), len(run.queue.entries))
+    elif step.name == "store-pages":
+        logger.info("stored %d of %d queued pages", run.pages_done, len(run.queue.entries))
 
 
-def _run_step(
-    step: pipeline.Step, run: pipeline.MonitorRun, upstream: Sequence[Any]
-) -> tuple[list[Any], list[Any]]:
-    """Run every batch of a step; returns (results in batch order, their states or futures).
+def _run_call(
+    call: pipeline.StepCall, run: pipeline.MonitorRun, upstream: Sequence[Any]
+) -> tuple[Any, Any]:
+    """Run one call of a step (one batch); returns its result and its state or future.
 
-    CPU steps (batched, no I/O) are submitted to the flow's task runner, so they run on Dask
-    under `--runner dask`; network and database steps run here, in the flow's process.
-    `upstream` (the previous step's runs) draws the step's edges in the dashboard's graph.
+    A CPU-only step (batched, no I/O) would be submitted to the flow's task runner; the page
+    steps do network and database work and extract in the run's own pool of worker processes,
+    so every current step runs here, in the flow's process. `upstream` (the previous call's
+    run) draws the edges in the dashboard's graph.
     """
-    step_task = _TASKS[step.name]
-    labelled = list(pipeline.step_batches(step, run))
-    if step.items is not None and not step.io:
-        futures: list[PrefectFuture[Any]] = [
-            # Not quoted: Dask rebuilds tuple subclasses such as `quote` as plain tuples.
-            step_task.with_options(task_run_name=label).submit(run, batch, wait_for=upstream)
-            for label, batch in labelled
-        ]
-        return [future.result() for future in futures], list(futures)
-    results, states = [], []
-    for label, batch in labelled:
-        state = step_task.with_options(task_run_name=label)(
-            quote(run), batch, wait_for=upstream, return_state=True
-        )
-        states.append(state)
-        results.append(state.result())
-    return results, states
+    step_task = _TASKS[call.step.name].with_options(task_run_name=call.label)
+    if call.step.items is not None and not call.step.io:
+        # Not quoted: Dask rebuilds tuple subclasses such as `quote` as plain tuples.
+        future: PrefectFuture[Any] = step_task.submit(run, call.batch, wait_for=upstream)
+        return future.result(), future
+    state = step_task(quote(run), call.batch, wait_for=upstream, return_state=True)
+    return state.result(), state
 
 
 @contextmanager
@@ -242,15 +233,23 @@ def monitor(
         progress = ProgressArtifact(artifact_keys(run)["progress"], len(pipeline.STEPS))
         try:
             upstream: list[Any] = []
-            for step in pipeline.STEPS:
-                results, upstream = _run_step(step, run, upstream)
-                for result in results:
-                    step.keep(run, result)
-                    _log_step(logger, step, run, result)
-                progress.advance(f"{step.name} done")
+            advanced: set[str] = set()
+            for call in pipeline.step_calls(run):
+                result, done = _run_call(call, run, upstream)
+                call.step.keep(run, result)
+                _log_step(logger, call.step, run, result)
+                upstream = [done]
+                if call.number == call.batches:
+                    progress.advance(f"{call.step.name} done")
+                    advanced.add(call.step.name)
+            for step in pipeline.STEPS:  # a batched step with nothing to do had no call
+                if step.name not in advanced:
+                    progress.advance(f"{step.name}: nothing to do")
         except BaseException as exc:
             pipeline.fail_run(settings, run.summary, f"{exc.__class__.__name__}: {exc}")
             raise
+        finally:
+            run.close()  # the run's extraction worker processes
     return _finish(run, flow_run_id, logger)
 
 

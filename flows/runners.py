@@ -15,9 +15,10 @@ RUNNERS = ("default", "dask")
 def task_runner(settings: Settings) -> TaskRunner[Any]:
     """The task runner settings ask for.
 
-    `dask` sends the CPU steps (extraction and compare batches) to a Dask cluster through
-    prefect-dask: the scheduler at `settings.dask_address`, or a local cluster when it is empty.
-    The network and database steps stay in the flow's own process either way.
+    `dask` sends CPU-only steps to a Dask cluster through prefect-dask: the scheduler at
+    `settings.dask_address`, or a local cluster when it is empty. The network and database
+    steps stay in the flow's own process either way; extraction and compare are part of the
+    `process-pages` step and run in the run's own pool of worker processes.
     """
     if settings.task_runner == "default":
         return ThreadPoolTaskRunner()

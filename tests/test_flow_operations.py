@@ -199,7 +199,7 @@ def test_tasks_retry_transient_errors_only() -> None:
     assert record.retries == 2 and record.retry_condition_fn is not None
     assert record.retry_condition_fn(record, None, Failed(data=DatabaseBusyError("busy")))  # type: ignore[arg-type]
     assert not record.retry_condition_fn(record, None, Failed(data=KeyError("bug")))  # type: ignore[arg-type]
-    assert _TASKS["fetch-pages"].retries == 0  # items retry inside the batch
+    assert _TASKS["process-pages"].retries == 0  # items retry inside the batch
 
 
 def test_the_example_automation_matches_real_change_notices(demo: Settings) -> None:
@@ -215,9 +215,9 @@ def test_the_example_automation_matches_real_change_notices(demo: Settings) -> N
     assert isinstance(trigger, EventTrigger)
     assert trigger.expect == {pipeline.POSITION_CHANGED}
     run = pipeline.start_monitor(demo)
-    for step in pipeline.STEPS:
-        for _, batch in pipeline.step_batches(step, run):
-            step.keep(run, step.work(run, batch))
+    for call in pipeline.step_calls(run):
+        call.step.keep(run, call.step.work(run, call.batch))
+    run.close()
     notices = pipeline.position_change_notices(run)
     matching = [n for n in notices if trigger.match.matches(Resource(n.resource))]
     assert matching and len(matching) < len(notices)

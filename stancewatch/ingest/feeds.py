@@ -14,9 +14,6 @@ from textwrap import shorten
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import feedparser
-from feedparser.encodings import convert_to_utf8
-
 from stancewatch.errors import ConfigError, FeedParseError
 from stancewatch.ingest.charset import misdeclared_utf8
 from stancewatch.ingest.dtd import neutralize_dtd
@@ -219,6 +216,8 @@ def parse_feed(
     if base_url:
         location = response_headers.get("content-location")
         response_headers["content-location"] = urljoin(base_url, location) if location else base_url
+    import feedparser  # slow to import; only a feed with new content needs it
+
     try:
         data, response_headers, charset_note = _as_utf8(body, response_headers)
         # Sanitising and relative-URI rewriting of embedded HTML make parsing 4-9x slower and
@@ -272,6 +271,8 @@ def _as_utf8(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str
     feedparser finds DOCTYPE and ENTITY declarations in the decoded text, so they must be
     neutralised after decoding: in UTF-7 or EBCDIC, "<!ENTITY" is not there in the bytes.
     """
+    from feedparser.encodings import convert_to_utf8  # slow to import, as parse_feed says
+
     scratch: dict[str, Any] = {}
     converted = convert_to_utf8(headers, body, scratch)
     if not scratch.get("encoding"):

@@ -1,73 +1,95 @@
 """Pipeline: plain-Python wiring of the stages (no Prefect): one ordered list of a pass's steps.
 
 `run_monitor` runs `STEPS` in order; `flows/monitor.py` wraps the same steps as Prefect tasks.
+Each module is imported on first use, so a command loads only the stages it runs.
 """
 
-from stancewatch.ingest import disabled_feeds_warning
-from stancewatch.pipeline.edits import RecheckOutcome, recheck_edits
-from stancewatch.pipeline.events import (
-    EventsOutcome,
-    export_reviews,
-    grade_against_current,
-    group_events,
-    review_event,
-    update_events,
-    write_timeline,
-)
-from stancewatch.pipeline.names import (
-    artifact_key,
-    database_tag,
-    monitor_run_name,
-    writer_limit_name,
-)
-from stancewatch.pipeline.notices import (
-    FEED_FAILED,
-    POSITION_CHANGED,
-    RUN_PARTIAL,
-    Notice,
-    event_notice,
-    feed_failure_notices,
-    partial_run_notice,
-    position_change_notices,
-    position_event_notices,
-)
-from stancewatch.pipeline.outcome import RunOutcome, judge_run, problem_line
-from stancewatch.pipeline.rescore import rescore
-from stancewatch.pipeline.runs import (
-    begin_run,
-    close_flow_run,
-    fail_run,
-    record_polls,
-    record_results,
-    run_lock,
-    save_analyses,
-    start_fetch_attempts,
-)
-from stancewatch.pipeline.steps import (
-    STEPS,
-    MonitorRun,
-    Step,
-    load_inputs,
-    run_monitor,
-    start_monitor,
-    step_batches,
-)
-from stancewatch.pipeline.work import (
-    Analysis,
-    FeedPoll,
-    PageOutcome,
-    Progress,
-    WorkQueue,
-    analyse_articles,
-    describe_failure,
-    fetch_page,
-    fetch_pages,
-    is_retryable,
-    is_transient,
-    new_run,
-    poll_feed,
-    poll_feeds,
-)
+from typing import TYPE_CHECKING
+
+from stancewatch.lazy import lazy_names
+
+if TYPE_CHECKING:
+    from stancewatch.ingest import (
+        disabled_feeds_warning,
+    )
+    from stancewatch.pipeline.edits import (
+        RecheckOutcome,
+        recheck_edits,
+    )
+    from stancewatch.pipeline.events import (
+        EventsOutcome,
+        export_reviews,
+        grade_against_current,
+        group_events,
+        review_event,
+        update_events,
+        write_timeline,
+    )
+    from stancewatch.pipeline.names import (
+        artifact_key,
+        database_tag,
+        monitor_run_name,
+        writer_limit_name,
+    )
+    from stancewatch.pipeline.notices import (
+        FEED_FAILED,
+        POSITION_CHANGED,
+        RUN_PARTIAL,
+        Notice,
+        event_notice,
+        feed_failure_notices,
+        partial_run_notice,
+        position_change_notices,
+        position_event_notices,
+    )
+    from stancewatch.pipeline.outcome import (
+        RunOutcome,
+        judge_run,
+        problem_line,
+    )
+    from stancewatch.pipeline.pages import (
+        PagePool,
+    )
+    from stancewatch.pipeline.rescore import (
+        rescore,
+    )
+    from stancewatch.pipeline.runs import (
+        begin_run,
+        close_flow_run,
+        fail_run,
+        finish_run,
+        record_batch,
+        record_polls,
+        run_lock,
+        save_analyses,
+        start_fetch_attempts,
+    )
+    from stancewatch.pipeline.steps import (
+        STEPS,
+        MonitorRun,
+        Step,
+        StepCall,
+        load_inputs,
+        run_monitor,
+        start_monitor,
+        step_calls,
+    )
+    from stancewatch.pipeline.work import (
+        Analysis,
+        FeedPoll,
+        PageJob,
+        PageOutcome,
+        Progress,
+        WorkQueue,
+        analyse_articles,
+        describe_failure,
+        download,
+        is_retryable,
+        is_transient,
+        new_run,
+        poll_feed,
+        poll_feeds,
+    )
 
 __all__ = [
     "FEED_FAILED",
@@ -79,11 +101,14 @@ __all__ = [
     "FeedPoll",
     "MonitorRun",
     "Notice",
+    "PageJob",
     "PageOutcome",
+    "PagePool",
     "Progress",
     "RecheckOutcome",
     "RunOutcome",
     "Step",
+    "StepCall",
     "WorkQueue",
     "analyse_articles",
     "artifact_key",
@@ -92,12 +117,12 @@ __all__ = [
     "database_tag",
     "describe_failure",
     "disabled_feeds_warning",
+    "download",
     "event_notice",
     "export_reviews",
     "fail_run",
     "feed_failure_notices",
-    "fetch_page",
-    "fetch_pages",
+    "finish_run",
     "grade_against_current",
     "group_events",
     "is_retryable",
@@ -113,8 +138,8 @@ __all__ = [
     "position_event_notices",
     "problem_line",
     "recheck_edits",
+    "record_batch",
     "record_polls",
-    "record_results",
     "rescore",
     "review_event",
     "run_lock",
@@ -122,8 +147,73 @@ __all__ = [
     "save_analyses",
     "start_fetch_attempts",
     "start_monitor",
-    "step_batches",
+    "step_calls",
     "update_events",
     "write_timeline",
     "writer_limit_name",
 ]
+
+__getattr__ = lazy_names(
+    __name__,
+    {
+        "Analysis": "work",
+        "EventsOutcome": "events",
+        "FEED_FAILED": "notices",
+        "FeedPoll": "work",
+        "MonitorRun": "steps",
+        "Notice": "notices",
+        "POSITION_CHANGED": "notices",
+        "PageJob": "work",
+        "PageOutcome": "work",
+        "PagePool": "pages",
+        "Progress": "work",
+        "RUN_PARTIAL": "notices",
+        "RecheckOutcome": "edits",
+        "RunOutcome": "outcome",
+        "STEPS": "steps",
+        "Step": "steps",
+        "StepCall": "steps",
+        "WorkQueue": "work",
+        "analyse_articles": "work",
+        "artifact_key": "names",
+        "begin_run": "runs",
+        "close_flow_run": "runs",
+        "database_tag": "names",
+        "describe_failure": "work",
+        "disabled_feeds_warning": "stancewatch.ingest",
+        "download": "work",
+        "event_notice": "notices",
+        "export_reviews": "events",
+        "fail_run": "runs",
+        "feed_failure_notices": "notices",
+        "finish_run": "runs",
+        "grade_against_current": "events",
+        "group_events": "events",
+        "is_retryable": "work",
+        "is_transient": "work",
+        "judge_run": "outcome",
+        "load_inputs": "steps",
+        "monitor_run_name": "names",
+        "new_run": "work",
+        "partial_run_notice": "notices",
+        "poll_feed": "work",
+        "poll_feeds": "work",
+        "position_change_notices": "notices",
+        "position_event_notices": "notices",
+        "problem_line": "outcome",
+        "recheck_edits": "edits",
+        "record_batch": "runs",
+        "record_polls": "runs",
+        "rescore": "rescore",
+        "review_event": "events",
+        "run_lock": "runs",
+        "run_monitor": "steps",
+        "save_analyses": "runs",
+        "start_fetch_attempts": "runs",
+        "start_monitor": "steps",
+        "step_calls": "steps",
+        "update_events": "events",
+        "write_timeline": "events",
+        "writer_limit_name": "names",
+    },
+)

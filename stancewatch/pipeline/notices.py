@@ -101,12 +101,10 @@ def change_notice(
 
 def position_change_notices(run: MonitorRun) -> list[Notice]:
     """One notice per change found in this pass (reaffirmations left out)."""
-    articles = {article.canonical_url: article for article in run.articles}
     return [
-        change_notice(run, change, articles.get(analysis.canonical_url), analysis.canonical_url)
-        for analysis in run.analyses
-        for change in analysis.comparison.changes
-        if change.kind in ANNOUNCED_KINDS
+        change_notice(run, shift.change, shift.article, shift.canonical_url)
+        for shift in run.shifts
+        if shift.change.kind in ANNOUNCED_KINDS
     ]
 
 

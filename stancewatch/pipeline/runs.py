@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import duckdb
-
-from stancewatch import store
+from stancewatch import ingest, store
 from stancewatch.errors import StancewatchError
-from stancewatch.ingest import unique_entries
 from stancewatch.models import FeedConfig, FeedEntry, FeedState, ItemFailure, RunSummary
 from stancewatch.pipeline.outcome import RUN_STATUS, judge_run
 from stancewatch.pipeline.work import Analysis, FeedPoll, PageOutcome, WorkQueue
-from stancewatch.positions import Engine
 from stancewatch.settings import Settings
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from stancewatch.positions import Engine
 
 
 def run_lock(settings: Settings, summary: RunSummary) -> AbstractContextManager[None]:
@@ -29,7 +31,11 @@ def begin_run(
 ) -> dict[str, FeedState]:
     """Open the run's record; runs left 'running' by a killed process become 'abandoned'
     (the caller holds the run lock, so none of them is alive)."""
-    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+    # The read snapshot is a copy of the whole file: published once, when the run finishes,
+    # not after every step and batch.
+    with store.open_db(
+        settings.db_path, busy_timeout=settings.db_busy_timeout, publish=False
+    ) as con:
         store.abandon_stale_runs(con, summary.run_id)
         store.sync_feeds(con, feeds)
         store.save_baseline(con, engine.baseline, engine.baseline_version)
@@ -55,36 +61,43 @@ def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPo
                 )
     summary.entries_seen = len(fresh)
     with (
-        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
+        store.open_db(
+            settings.db_path, busy_timeout=settings.db_busy_timeout, publish=False
+        ) as con,
         store.transaction(con),
     ):
-        for poll in polls:
-            store.record_feed_poll(
-                con,
-                poll.feed.id,
-                ok=poll.failure is None,
-                status=poll.status,
-                etag=poll.etag,
-                last_modified=poll.last_modified,
-                error=poll.failure.message if poll.failure else None,
-                entries=len(poll.parsed.entries) if poll.parsed else 0,
-                bozo=poll.parsed.bozo_reason if poll.parsed else None,
-                hard=poll.hard,
-                retry_after=poll.retry_after,
-                policy=store.HealthPolicy(
-                    backoff_base=settings.feed_backoff_base,
-                    backoff_max=settings.feed_backoff_max,
-                    disable_after=settings.feed_disable_after,
-                ),
-            )
-        over_limit: dict[str, int] = {}
-        summary.entries_new = store.add_entries(
+        store.record_feed_polls(
             con,
-            unique_entries(fresh),
-            summary.run_id,
-            per_feed_limit=settings.max_entries_per_feed_poll,
-            over_limit=over_limit,
+            [
+                store.FeedPollRecord(
+                    feed_id=poll.feed.id,
+                    ok=poll.failure is None,
+                    status=poll.status,
+                    etag=poll.etag,
+                    last_modified=poll.last_modified,
+                    error=poll.failure.message if poll.failure else None,
+                    entries=len(poll.parsed.entries) if poll.parsed else 0,
+                    bozo=poll.parsed.bozo_reason if poll.parsed else None,
+                    hard=poll.hard,
+                    retry_after=poll.retry_after,
+                )
+                for poll in polls
+            ],
+            store.HealthPolicy(
+                backoff_base=settings.feed_backoff_base,
+                backoff_max=settings.feed_backoff_max,
+                disable_after=settings.feed_disable_after,
+            ),
         )
+        over_limit: dict[str, int] = {}
+        if fresh:
+            summary.entries_new = store.add_entries(
+                con,
+                ingest.unique_entries(fresh),
+                summary.run_id,
+                per_feed_limit=settings.max_entries_per_feed_poll,
+                over_limit=over_limit,
+            )
         summary.errors.extend(
             ItemFailure(
                 "queue",
@@ -97,6 +110,7 @@ def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPo
             )
             for feed_id, extra in sorted(over_limit.items())
         )
+        store.add_item_errors(con, summary.run_id, summary.errors)
         entries = store.pending_entries(con, limit=settings.max_articles_per_run)
         attempts = store.entry_attempts(con, [entry.canonical_url for entry in entries])
     return WorkQueue(entries=tuple(entries), attempts=attempts)
@@ -104,38 +118,39 @@ def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPo
 
 def start_fetch_attempts(settings: Settings, entries: Sequence[FeedEntry]) -> None:
     """Count an attempt for each entry before fetching it: a hang or a kill still counts."""
-    # Readers need no new snapshot for an attempt count; the results step publishes one.
+    # Readers need no new snapshot for an attempt count; finish-run publishes one.
     with store.open_db(
         settings.db_path, busy_timeout=settings.db_busy_timeout, publish=False
     ) as con:
         store.start_attempts(con, [entry.canonical_url for entry in entries])
 
 
-def record_results(
+def record_batch(
     settings: Settings,
     summary: RunSummary,
     outcomes: Sequence[PageOutcome],
-    analyses: Sequence[Analysis],
     baseline_version: str,
-    extra_failures: Sequence[ItemFailure] = (),
 ) -> RunSummary:
-    """One write step for everything the run found; closes the run with its status."""
+    """Store one batch in one short transaction: its articles, statements, changes, errors,
+    the entries' new state and the run's counts so far. Returns the updated summary."""
     articles = [outcome.article for outcome in outcomes if outcome.article]
-    for outcome in outcomes:
-        summary.errors.extend(outcome.failures)
-    summary.errors.extend(extra_failures)
-    summary.articles_from_feed = sum(1 for a in articles if a.text_source == "feed")
+    analyses = [outcome.analysis for outcome in outcomes if outcome.analysis]
+    failures = [failure for outcome in outcomes for failure in outcome.failures]
+    summary.errors.extend(failures)
+    summary.articles_from_feed += sum(1 for a in articles if a.text_source == "feed")
     with (
-        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
+        store.open_db(
+            settings.db_path, busy_timeout=settings.db_busy_timeout, publish=False
+        ) as con,
         store.transaction(con),
     ):
-        summary.articles_stored = store.add_articles(con, articles, summary.run_id)
+        summary.articles_stored += store.add_articles(con, articles, summary.run_id)
         store.note_text_yield(
             con, [(a.feed_id, a.text_source == "page") for a in articles if a.feed_id]
         )
-        summary.statements_stored, summary.changes_stored = save_analyses(
-            con, analyses, summary.run_id, baseline_version
-        )
+        statements, changes = save_analyses(con, analyses, summary.run_id, baseline_version)
+        summary.statements_stored += statements
+        summary.changes_stored += changes
         store.mark_entries(
             con,
             [
@@ -143,9 +158,20 @@ def record_results(
                 for o in outcomes
             ],
         )
+        store.add_item_errors(con, summary.run_id, failures)
+        store.finish_run(con, summary)  # counts so far; the status stays 'running'
+    return summary
+
+
+def finish_run(settings: Settings, summary: RunSummary) -> RunSummary:
+    """Close the run with its status; writes any failure not stored yet."""
+    summary.finished_at = datetime.now(UTC)
+    summary.status = RUN_STATUS[judge_run(summary).verdict]
+    with (
+        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
+        store.transaction(con),
+    ):
         store.add_item_errors(con, summary.run_id, summary.errors)
-        summary.finished_at = datetime.now(UTC)
-        summary.status = RUN_STATUS[judge_run(summary).verdict]
         store.finish_run(con, summary)
     return summary
 
@@ -184,6 +210,8 @@ def close_flow_run(settings: Settings, flow_run_id: str, status: str, note: str)
     Called from the flow's state hooks, possibly in another process after the run was killed.
     Returns the run ids closed; an unusable database closes none (the hook must not raise).
     """
+    import duckdb  # loaded with the database anyway; a type-only import elsewhere here
+
     try:
         with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
             closed = store.end_flow_run(con, flow_run_id, status, note)

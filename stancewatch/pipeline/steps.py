@@ -1,8 +1,11 @@
 """The one ordered list of a monitor pass's steps, run here in plain Python and by the Prefect flow.
 
 Each step reads the run so far, does its work, and hands back a result that its `keep` folds into
-the run. Batched steps run once per batch of their items. `run_monitor` runs the list directly;
-`flows/monitor.py` wraps each step as a Prefect task. Adding a step is one edit of `STEPS`.
+the run. Batched steps run once per batch of their items; a `per_batch` step runs after each
+batch of the batched step before it, so a batch is fetched, extracted, compared and stored
+before the next begins (a crash loses at most the batch in hand, and memory holds one batch).
+`run_monitor` runs the list directly; `flows/monitor.py` wraps each step as a Prefect task.
+Adding a step is one edit of `STEPS`.
 """
 
 from __future__ import annotations
@@ -10,38 +13,54 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from stancewatch.ingest import HttpClient, load_feed_list
-from stancewatch.models import Article, FeedConfig, FeedEntry, FeedState, ItemFailure, RunSummary
+from stancewatch import ingest
+from stancewatch.models import Article, Change, FeedConfig, FeedEntry, FeedState, RunSummary
 from stancewatch.pipeline.edits import RecheckOutcome, recheck_edits
 from stancewatch.pipeline.events import EventsOutcome, update_events, write_timeline
 from stancewatch.pipeline.runs import (
     begin_run,
     fail_run,
+    finish_run,
+    record_batch,
     record_polls,
-    record_results,
     run_lock,
     start_fetch_attempts,
 )
 from stancewatch.pipeline.work import (
-    Analysis,
     FeedPoll,
+    PageJob,
     PageOutcome,
     Progress,
     WorkQueue,
-    analyse_articles,
-    fetch_pages,
+    download,
     new_run,
     poll_feeds,
 )
-from stancewatch.positions import Engine
 from stancewatch.settings import Settings
+
+if TYPE_CHECKING:
+    from stancewatch.pipeline.pages import PagePool
+    from stancewatch.positions import Engine
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A position change found in this run, with the article it was read in (for reports)."""
+
+    canonical_url: str
+    change: Change
+    article: Article | None
 
 
 @dataclass
 class MonitorRun:
-    """Everything one monitor pass carries from step to step."""
+    """Everything one monitor pass carries from step to step.
+
+    `outcomes` holds the batch in hand only; `shifts` keeps the run's position changes (not
+    reaffirmations) for the run's report.
+    """
 
     settings: Settings
     feeds: list[FeedConfig]
@@ -51,30 +70,53 @@ class MonitorRun:
     polls: list[FeedPoll] = field(default_factory=list)
     queue: WorkQueue = field(default_factory=lambda: WorkQueue(entries=(), attempts={}))
     outcomes: list[PageOutcome] = field(default_factory=list)
-    analyses: list[Analysis] = field(default_factory=list)
-    failures: list[ItemFailure] = field(default_factory=list)
+    shifts: list[Shift] = field(default_factory=list)
+    pages_done: int = 0
     events: EventsOutcome = field(default_factory=EventsOutcome)
     timeline: Path | None = None
     rechecked: RecheckOutcome = field(default_factory=RecheckOutcome)
+    _pool: PagePool | None = field(default=None, repr=False, compare=False)
 
-    @property
-    def articles(self) -> list[Article]:
-        return [outcome.article for outcome in self.outcomes if outcome.article]
+    def page_pool(self) -> PagePool:
+        """The run's extraction workers, started on first use (a run with nothing to fetch
+        never starts them) and kept for every batch; `close` stops them."""
+        if self._pool is None:
+            from stancewatch.pipeline.pages import PagePool
+
+            self._pool = PagePool(
+                self.engine,
+                workers=self.settings.extract_workers,
+                tasks_per_worker=self.settings.extract_tasks_per_worker,
+                min_text_chars=self.settings.min_text_chars,
+                max_text_chars=self.settings.max_text_chars,
+            )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Worker processes belong to the process that started them; a copy starts its own.
+        return {**self.__dict__, "_pool": None}
 
 
 @dataclass(frozen=True)
 class Step:
     """One named step: `work(run, batch)` computes, `keep(run, result)` folds the result in.
 
-    `work` never changes the run itself, so an orchestrator may retry it. A step with `items`
-    runs once per batch of them (settings.batch_size); others get an empty batch. `io` marks
-    steps that touch the network or the database (worth retrying on a transient failure).
+    `work` never changes the run's data, so an orchestrator may retry it. A step with `items`
+    runs once per batch of them (settings.batch_size); a `per_batch` step runs after each of
+    those batches, with the same batch; others run once with an empty batch. `io` marks steps
+    that touch the network or the database (worth retrying on a transient failure).
     """
 
     name: str
     work: Callable[[MonitorRun, Sequence[Any]], Any]
     keep: Callable[[MonitorRun, Any], None]
     items: Callable[[MonitorRun], Sequence[Any]] | None = None
+    per_batch: bool = False
     io: bool = False
     progress_label: str | None = None
 
@@ -98,7 +140,7 @@ def _keep_states(run: MonitorRun, states: dict[str, FeedState]) -> None:
 
 
 def _poll(run: MonitorRun, _: Sequence[Any]) -> list[FeedPoll]:
-    with HttpClient(run.settings) as client:
+    with ingest.HttpClient(run.settings) as client:
         return poll_feeds(
             client,
             run.feeds,
@@ -121,35 +163,42 @@ def _keep_queue(run: MonitorRun, result: tuple[WorkQueue, RunSummary]) -> None:
     run.queue, run.summary = result
 
 
-def _fetch(run: MonitorRun, batch: Sequence[FeedEntry]) -> list[PageOutcome]:
-    start_fetch_attempts(run.settings, batch)
-    queue = WorkQueue(entries=tuple(batch), attempts=run.queue.attempts)
-    with HttpClient(run.settings) as client:
-        return fetch_pages(client, queue, run.settings)
+def _process(run: MonitorRun, batch: Sequence[FeedEntry]) -> list[PageOutcome]:
+    settings, attempts = run.settings, run.queue.attempts
+    # Counted before the download starts: a page that hangs or kills the run still counts.
+    start_fetch_attempts(settings, batch)
+    with ingest.HttpClient(settings) as client:
+
+        def fetch(entry: FeedEntry) -> PageJob | PageOutcome:
+            tries_left = settings.max_fetch_attempts - attempts.get(entry.canonical_url, 0)
+            return download(client, entry, tries_left=tries_left)
+
+        return run.page_pool().process(batch, fetch, threads=settings.fetch_workers)
 
 
 def _keep_outcomes(run: MonitorRun, outcomes: list[PageOutcome]) -> None:
-    run.outcomes.extend(outcomes)
+    run.outcomes = outcomes
 
 
-def _compare(run: MonitorRun, batch: Sequence[Article]) -> tuple[list[Analysis], list[ItemFailure]]:
-    return analyse_articles(run.engine, batch)
+def _store_batch(run: MonitorRun, _: Sequence[Any]) -> RunSummary:
+    return record_batch(run.settings, run.summary.copy(), run.outcomes, run.engine.baseline_version)
 
 
-def _keep_analyses(run: MonitorRun, result: tuple[list[Analysis], list[ItemFailure]]) -> None:
-    run.analyses.extend(result[0])
-    run.failures.extend(result[1])
-
-
-def _store(run: MonitorRun, _: Sequence[Any]) -> RunSummary:
-    return record_results(
-        run.settings,
-        run.summary.copy(),
-        run.outcomes,
-        run.analyses,
-        run.engine.baseline_version,
-        run.failures,
+def _keep_stored(run: MonitorRun, summary: RunSummary) -> None:
+    run.summary = summary
+    run.pages_done += len(run.outcomes)
+    run.shifts.extend(
+        Shift(outcome.analysis.canonical_url, change, outcome.article)
+        for outcome in run.outcomes
+        if outcome.analysis is not None
+        for change in outcome.analysis.comparison.changes
+        if change.kind != "reaffirmed"
     )
+    run.outcomes = []
+
+
+def _finish(run: MonitorRun, _: Sequence[Any]) -> RunSummary:
+    return finish_run(run.settings, run.summary.copy())
 
 
 def _keep_summary(run: MonitorRun, summary: RunSummary) -> None:
@@ -185,21 +234,15 @@ STEPS: tuple[Step, ...] = (
     Step("poll-feeds", _poll, _keep_polls, io=True),
     Step("record-polls", _record_polls, _keep_queue, io=True),
     Step(
-        "fetch-pages",
-        _fetch,
+        "process-pages",
+        _process,
         _keep_outcomes,
         items=lambda run: run.queue.entries,
         io=True,
-        progress_label="fetch",
+        progress_label="pages",
     ),
-    Step(
-        "compare-articles",
-        _compare,
-        _keep_analyses,
-        items=lambda run: run.articles,
-        progress_label="compare",
-    ),
-    Step("store-results", _store, _keep_summary, io=True),
+    Step("store-pages", _store_batch, _keep_stored, per_batch=True, io=True),
+    Step("finish-run", _finish, _keep_summary, io=True),
     Step("recheck-edits", _recheck, _keep_recheck, io=True),
     Step("group-events", _group_events, _keep_events, io=True),
     Step("write-timeline", _write_timeline, _keep_timeline, io=True),
@@ -211,7 +254,9 @@ STEPS: tuple[Step, ...] = (
 
 def load_inputs(settings: Settings) -> tuple[list[FeedConfig], Engine]:
     """Read the feed list and seeds; a problem with either stops the run before any I/O."""
-    return load_feed_list(settings.feed_list_path), Engine.from_seeds(settings.seeds_dir)
+    from stancewatch.positions import Engine
+
+    return ingest.load_feed_list(settings.feed_list_path), Engine.from_seeds(settings.seeds_dir)
 
 
 def start_monitor(
@@ -224,14 +269,39 @@ def start_monitor(
     return MonitorRun(settings=settings, feeds=feeds, engine=engine, summary=summary)
 
 
-def step_batches(step: Step, run: MonitorRun) -> Iterator[tuple[str, Sequence[Any]]]:
-    """(task-run label, batch) for each batch of a step: `fetch-pages[2/7]`, or just its name."""
-    batches = step.batches(run)
-    if step.items is None:
-        yield step.name, batches[0]
-        return
-    for number, batch in enumerate(batches, start=1):
-        yield f"{step.name}[{number}/{len(batches)}]", batch
+@dataclass(frozen=True)
+class StepCall:
+    """One call of a step: its task-run label (`process-pages[2/7]`, or the step's name)
+    and the batch it works on."""
+
+    step: Step
+    label: str
+    batch: Sequence[Any]
+    number: int = 1
+    batches: int = 1
+
+
+def step_calls(run: MonitorRun) -> Iterator[StepCall]:
+    """Every call of a pass, in order; the caller folds each result into the run before
+    asking for the next (later steps' batches depend on what earlier ones found)."""
+    index = 0
+    while index < len(STEPS):
+        step = STEPS[index]
+        followers: list[Step] = []
+        index += 1
+        while index < len(STEPS) and STEPS[index].per_batch:
+            followers.append(STEPS[index])
+            index += 1
+        if step.items is None:
+            yield StepCall(step, step.name, ())
+            for follower in followers:
+                yield StepCall(follower, follower.name, ())
+            continue
+        batches = step.batches(run)
+        for number, batch in enumerate(batches, start=1):
+            for each in (step, *followers):
+                label = f"{each.name}[{number}/{len(batches)}]"
+                yield StepCall(each, label, batch, number, len(batches))
 
 
 def run_monitor(
@@ -241,15 +311,13 @@ def run_monitor(
     run = start_monitor(settings, run_id=run_id)
     with run_lock(settings, run.summary):
         try:
-            for step in STEPS:
-                total = len(step.items(run)) if step.items else 0
-                done = 0
-                for _, batch in step_batches(step, run):
-                    step.keep(run, step.work(run, batch))
-                    done += len(batch)
-                    if progress and step.progress_label:
-                        progress(step.progress_label, done, total)
+            for call in step_calls(run):
+                call.step.keep(run, call.step.work(run, call.batch))
+                if progress and call.step.per_batch:
+                    progress("pages", run.pages_done, len(run.queue.entries))
         except BaseException as exc:
             fail_run(settings, run.summary, f"{exc.__class__.__name__}: {exc}")
             raise
+        finally:
+            run.close()
     return run.summary

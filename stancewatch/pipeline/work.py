@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from stancewatch import ingest
 from stancewatch.errors import (
     BlockedURLError,
     DatabaseBusyError,
-    ExtractError,
     FeedParseError,
     FetchTimeoutError,
     HTTPStatusError,
@@ -20,13 +20,6 @@ from stancewatch.errors import (
     NameResolutionError,
     NetworkError,
     TooLargeError,
-)
-from stancewatch.ingest import (
-    FEED_ACCEPT,
-    HttpClient,
-    article_from_entry,
-    extract_article,
-    parse_feed,
 )
 from stancewatch.models import (
     Article,
@@ -66,6 +59,14 @@ class FeedPoll:
 
 
 @dataclass(frozen=True)
+class Analysis:
+    """The engine's reading of one stored article."""
+
+    canonical_url: str
+    comparison: Comparison
+
+
+@dataclass(frozen=True)
 class PageOutcome:
     """The fate of one queued entry in this run."""
 
@@ -73,14 +74,7 @@ class PageOutcome:
     status: EntryStatus
     article: Article | None = None
     failures: tuple[ItemFailure, ...] = ()
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """The engine's reading of one stored article."""
-
-    canonical_url: str
-    comparison: Comparison
+    analysis: Analysis | None = None  # the engine's reading of the article, if it was read
 
 
 @dataclass(frozen=True)
@@ -139,7 +133,7 @@ def is_retryable(exc: BaseException) -> bool:
 
 
 def poll_feed(
-    client: HttpClient,
+    client: ingest.HttpClient,
     feed: FeedConfig,
     state: FeedState | None,
     *,
@@ -152,11 +146,11 @@ def poll_feed(
             feed.url,
             etag=state.etag if state else None,
             last_modified=state.last_modified if state else None,
-            accept=FEED_ACCEPT,
+            accept=ingest.FEED_ACCEPT,
         )
         if result.not_modified:
             return FeedPoll(feed=feed, status=304)
-        parsed = parse_feed(
+        parsed = ingest.parse_feed(
             feed.id,
             result.body,
             headers=result.headers,
@@ -186,7 +180,7 @@ def poll_feed(
 
 
 def poll_feeds(
-    client: HttpClient,
+    client: ingest.HttpClient,
     feeds: Sequence[FeedConfig],
     states: dict[str, FeedState],
     *,
@@ -208,75 +202,43 @@ def poll_feeds(
         return list(pool.map(one, enabled))
 
 
-# --- fetch and extract -------------------------------------------------------------------------
+# --- download ---------------------------------------------------------------------------------
 
 
-def fetch_page(
-    client: HttpClient,
-    entry: FeedEntry,
-    *,
-    tries_left: int,
-    min_text_chars: int,
-    max_text_chars: int = Settings.max_text_chars,
-) -> PageOutcome:
-    """Download and extract one entry's page, falling back to the feed's own text.
+@dataclass(frozen=True)
+class PageJob:
+    """A downloaded page for an extraction worker; without a page, the reason the feed's own
+    text must stand in (the download failed for good)."""
 
-    A transient failure leaves the entry queued for the next run while tries remain; only
-    then, or for a permanent failure (404, not HTML, too large), is the feed text used.
+    entry: FeedEntry
+    page: FetchResult | None
+    fallback_reason: str | None = None
+    http_status: int | None = None
+    failures: tuple[ItemFailure, ...] = ()
+
+
+def download(
+    client: ingest.HttpClient, entry: FeedEntry, *, tries_left: int
+) -> PageJob | PageOutcome:
+    """Download one entry's page (run in a download thread; no parsing here).
+
+    A transient failure leaves the entry queued for the next run while tries remain (a
+    'pending' outcome); after that, or for a permanent failure (404, too large), the job asks
+    for the feed's text instead.
     """
-    failures: list[ItemFailure] = []
-    status: int | None = None
     try:
-        result = client.get(entry.url)
-        status = result.status
-        article = extract_article(
-            result, entry, min_text_chars=min_text_chars, max_text_chars=max_text_chars
-        )
-        return PageOutcome(entry=entry, status="done", article=article)
+        return PageJob(entry=entry, page=client.get(entry.url))
     except Exception as exc:  # recorded below; a page's trouble never stops the run
-        if isinstance(exc, HTTPStatusError):
-            status = exc.status
-        failures.append(describe_failure(exc, stage="fetch", url=entry.url, feed_id=entry.feed_id))
+        failure = describe_failure(exc, stage="fetch", url=entry.url, feed_id=entry.feed_id)
         if is_transient(exc) and tries_left > 1:
-            return PageOutcome(entry=entry, status="pending", failures=tuple(failures))
-        reason = f"{exc.__class__.__name__}: {failures[-1].message}"
-    try:
-        article = article_from_entry(
-            entry, reason=reason, http_status=status, max_text_chars=max_text_chars
+            return PageOutcome(entry=entry, status="pending", failures=(failure,))
+        return PageJob(
+            entry=entry,
+            page=None,
+            fallback_reason=f"{exc.__class__.__name__}: {failure.message}",
+            http_status=exc.status if isinstance(exc, HTTPStatusError) else None,
+            failures=(failure,),
         )
-    except ExtractError as exc:
-        failures.append(
-            describe_failure(exc, stage="extract", url=entry.url, feed_id=entry.feed_id)
-        )
-        return PageOutcome(entry=entry, status="failed", failures=tuple(failures))
-    return PageOutcome(entry=entry, status="done", article=article, failures=tuple(failures))
-
-
-def fetch_pages(
-    client: HttpClient,
-    queue: WorkQueue,
-    settings: Settings,
-    progress: Progress | None = None,
-) -> list[PageOutcome]:
-    total = len(queue.entries)
-    outcomes: list[PageOutcome] = []
-
-    def one(entry: FeedEntry) -> PageOutcome:
-        tries_left = settings.max_fetch_attempts - queue.attempts.get(entry.canonical_url, 0)
-        return fetch_page(
-            client,
-            entry,
-            tries_left=tries_left,
-            min_text_chars=settings.min_text_chars,
-            max_text_chars=settings.max_text_chars,
-        )
-
-    with ThreadPoolExecutor(max_workers=max(1, settings.fetch_workers)) as pool:
-        for outcome in pool.map(one, queue.entries):
-            outcomes.append(outcome)
-            if progress:
-                progress("fetch", len(outcomes), total)
-    return outcomes
 
 
 # --- compare -----------------------------------------------------------------------------------

@@ -1,77 +1,104 @@
-"""The only DuckDB code: connection, migrations, batch writes and queries, re-exported here."""
+"""The only DuckDB code: connection, migrations, batch writes and queries, re-exported here.
 
-from stancewatch.store.connection import open_db, transaction
-from stancewatch.store.entries import (
-    add_entries,
-    entry_attempts,
-    mark_entries,
-    pending_entries,
-    start_attempts,
-)
-from stancewatch.store.events import (
-    article_texts,
-    changes_to_grade,
-    create_events,
-    current_positions,
-    forget_story,
-    link_changes,
-    list_events,
-    list_stories,
-    remembered_evidence,
-    review_event,
-    save_grades,
-    save_stories,
-    stored_events,
-    story_signatures,
-    ungrouped_articles,
-    ungrouped_changes,
-    withdraw_changes,
-)
-from stancewatch.store.feeds import (
-    HealthPolicy,
-    enable_feed,
-    feed_states,
-    note_text_yield,
-    record_feed_poll,
-    sync_feeds,
-)
-from stancewatch.store.lock import lock_holder, lock_path, run_lock
-from stancewatch.store.migrations import LATEST_VERSION, MIGRATIONS, migrate, schema_version
-from stancewatch.store.reads import (
-    latest_positions,
-    list_articles,
-    list_changes,
-    list_errors,
-    list_feeds,
-    list_runs,
-    stored_articles,
-)
-from stancewatch.store.revisions import (
-    StoredPage,
-    article_changes,
-    edited_entries,
-    forget_statements,
-    restate_change,
-    save_revision,
-)
-from stancewatch.store.snapshot import publish_snapshot, read_path, snapshot_path
-from stancewatch.store.writes import (
-    abandon_stale_runs,
-    add_articles,
-    add_changes,
-    add_item_errors,
-    add_statements,
-    delete_results_except,
-    delete_results_for_version,
-    end_flow_run,
-    finish_run,
-    save_baseline,
-    start_run,
-)
+Each module is imported on first use: DuckDB and pyarrow load only when the database is used.
+"""
+
+from typing import TYPE_CHECKING
+
+from stancewatch.lazy import lazy_names
+
+if TYPE_CHECKING:
+    from stancewatch.store.connection import (
+        open_db,
+        transaction,
+    )
+    from stancewatch.store.entries import (
+        add_entries,
+        entry_attempts,
+        mark_entries,
+        pending_entries,
+        start_attempts,
+    )
+    from stancewatch.store.events import (
+        article_texts,
+        changes_to_grade,
+        create_events,
+        current_positions,
+        forget_story,
+        link_changes,
+        list_events,
+        list_stories,
+        remembered_evidence,
+        review_event,
+        save_grades,
+        save_stories,
+        stored_events,
+        story_signatures,
+        ungrouped_articles,
+        ungrouped_changes,
+        withdraw_changes,
+    )
+    from stancewatch.store.feeds import (
+        FeedPollRecord,
+        HealthPolicy,
+        enable_feed,
+        feed_states,
+        note_text_yield,
+        record_feed_poll,
+        record_feed_polls,
+        sync_feeds,
+    )
+    from stancewatch.store.lock import (
+        lock_holder,
+        lock_path,
+        run_lock,
+    )
+    from stancewatch.store.migrations import (
+        LATEST_VERSION,
+        MIGRATIONS,
+        migrate,
+        schema_version,
+    )
+    from stancewatch.store.reads import (
+        latest_positions,
+        list_articles,
+        list_changes,
+        list_errors,
+        list_feeds,
+        list_runs,
+        stored_articles,
+    )
+    from stancewatch.store.revisions import (
+        StoredPage,
+        article_changes,
+        edited_entries,
+        forget_statements,
+        restate_change,
+        save_revision,
+    )
+    from stancewatch.store.snapshot import (
+        publish_snapshot,
+        read_path,
+        snapshot_path,
+    )
+    from stancewatch.store.writes import (
+        abandon_stale_runs,
+        add_articles,
+        add_changes,
+        add_item_errors,
+        add_statements,
+        delete_results_except,
+        delete_results_for_version,
+        end_flow_run,
+        finish_run,
+        save_baseline,
+        start_run,
+    )
 
 __all__ = [
     "LATEST_VERSION",
     "MIGRATIONS",
+    "FeedPollRecord",
     "HealthPolicy",
     "StoredPage",
     "abandon_stale_runs",
@@ -114,6 +141,7 @@ __all__ = [
     "publish_snapshot",
     "read_path",
     "record_feed_poll",
+    "record_feed_polls",
     "remembered_evidence",
     "restate_change",
     "review_event",
@@ -135,3 +163,75 @@ __all__ = [
     "ungrouped_changes",
     "withdraw_changes",
 ]
+
+__getattr__ = lazy_names(
+    __name__,
+    {
+        "FeedPollRecord": "feeds",
+        "HealthPolicy": "feeds",
+        "LATEST_VERSION": "migrations",
+        "MIGRATIONS": "migrations",
+        "StoredPage": "revisions",
+        "abandon_stale_runs": "writes",
+        "add_articles": "writes",
+        "add_changes": "writes",
+        "add_entries": "entries",
+        "add_item_errors": "writes",
+        "add_statements": "writes",
+        "article_changes": "revisions",
+        "article_texts": "events",
+        "changes_to_grade": "events",
+        "create_events": "events",
+        "current_positions": "events",
+        "delete_results_except": "writes",
+        "delete_results_for_version": "writes",
+        "edited_entries": "revisions",
+        "end_flow_run": "writes",
+        "enable_feed": "feeds",
+        "entry_attempts": "entries",
+        "feed_states": "feeds",
+        "finish_run": "writes",
+        "forget_statements": "revisions",
+        "forget_story": "events",
+        "latest_positions": "reads",
+        "link_changes": "events",
+        "list_articles": "reads",
+        "list_changes": "reads",
+        "list_errors": "reads",
+        "list_events": "events",
+        "list_feeds": "reads",
+        "list_runs": "reads",
+        "list_stories": "events",
+        "lock_holder": "lock",
+        "lock_path": "lock",
+        "mark_entries": "entries",
+        "migrate": "migrations",
+        "note_text_yield": "feeds",
+        "open_db": "connection",
+        "pending_entries": "entries",
+        "publish_snapshot": "snapshot",
+        "read_path": "snapshot",
+        "record_feed_poll": "feeds",
+        "record_feed_polls": "feeds",
+        "remembered_evidence": "events",
+        "restate_change": "revisions",
+        "review_event": "events",
+        "run_lock": "lock",
+        "save_baseline": "writes",
+        "save_grades": "events",
+        "save_revision": "revisions",
+        "save_stories": "events",
+        "schema_version": "migrations",
+        "snapshot_path": "snapshot",
+        "start_attempts": "entries",
+        "start_run": "writes",
+        "stored_articles": "reads",
+        "stored_events": "events",
+        "story_signatures": "events",
+        "sync_feeds": "feeds",
+        "transaction": "connection",
+        "ungrouped_articles": "events",
+        "ungrouped_changes": "events",
+        "withdraw_changes": "events",
+    },
+)

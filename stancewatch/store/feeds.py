@@ -121,6 +121,121 @@ def note_text_yield(con: duckdb.DuckDBPyConnection, sources: Sequence[tuple[str,
         )
 
 
+@dataclass(frozen=True)
+class FeedPollRecord:
+    """The outcome of one poll of a feed, as record_feed_polls stores it.
+
+    `bozo` is feedparser's complaint about a feed that was still usable. `hard` marks a
+    failure waiting will not fix; `retry_after` is the wait the server asked for, in seconds.
+    """
+
+    feed_id: str
+    ok: bool
+    status: int | None
+    etag: str | None
+    last_modified: str | None
+    error: str | None
+    entries: int
+    bozo: str | None = None
+    hard: bool = False
+    retry_after: float | None = None
+
+
+def record_feed_polls(
+    con: duckdb.DuckDBPyConnection,
+    polls: Sequence[FeedPollRecord],
+    policy: HealthPolicy = HealthPolicy(),
+) -> None:
+    """Remember the outcome of every poll of a run in one set-based statement.
+
+    A successful poll (including 304) resets the failure streak and clears the last error,
+    and replaces the validators only with new values: a 304 carries none, and forgetting them
+    would turn the next poll into a full download. A failed poll keeps the validators. A
+    usable feed's bozo complaint is kept as its last warning.
+
+    Health: after a failure the next poll waits (none after the first failure, then
+    backoff_base doubling per failure up to backoff_max, or longer if the server asked with
+    Retry-After). A `hard` failure (one waiting will not fix) adds to the hard streak;
+    a 410 Gone, or `disable_after` hard failures in a row, disable the feed with the reason.
+    """
+    if not polls:
+        return
+    latest = {poll.feed_id: poll for poll in polls}  # a feed polled twice: its last poll wins
+    rows = list(latest.values())
+    # Lists bound as parameters and unnested side by side: no per-row statements, and no
+    # Arrow import for a run that only polls.
+    updated = row_count(
+        con,
+        """
+        UPDATE feeds SET
+            last_polled_at = now(),
+            last_status = p.status,
+            etag = CASE WHEN p.ok AND p.etag IS NOT NULL THEN p.etag ELSE feeds.etag END,
+            last_modified = CASE WHEN p.ok AND p.last_modified IS NOT NULL
+                                 THEN p.last_modified ELSE feeds.last_modified END,
+            last_ok_at = CASE WHEN p.ok THEN now() ELSE feeds.last_ok_at END,
+            consecutive_failures = CASE WHEN p.ok THEN 0 ELSE feeds.consecutive_failures + 1 END,
+            hard_failures = CASE WHEN NOT p.ok AND p.hard
+                                 THEN coalesce(feeds.hard_failures, 0) + 1 ELSE 0 END,
+            next_poll_at = CASE
+                WHEN p.ok THEN NULL
+                ELSE now() + to_seconds(greatest(
+                    coalesce(p.retry_after, 0),
+                    CASE WHEN feeds.consecutive_failures = 0 THEN 0
+                         ELSE least($backoff_max, $backoff_base
+                                    * pow(2, least(feeds.consecutive_failures - 1, 40)))
+                    END))
+            END,
+            disabled_at = CASE
+                WHEN NOT p.ok AND p.hard AND (p.status = 410
+                     OR coalesce(feeds.hard_failures, 0) + 1 >= $disable_after)
+                THEN now() ELSE feeds.disabled_at END,
+            disabled_reason = CASE
+                WHEN NOT p.ok AND p.hard AND (p.status = 410
+                     OR coalesce(feeds.hard_failures, 0) + 1 >= $disable_after)
+                THEN 'disabled after ' || (coalesce(feeds.hard_failures, 0) + 1)
+                     || ' hard failure(s): ' || p.error
+                ELSE feeds.disabled_reason END,
+            last_error = CASE WHEN p.ok THEN NULL ELSE p.error END,
+            last_warning = CASE WHEN p.ok AND p.status IS DISTINCT FROM 304
+                                THEN p.bozo ELSE feeds.last_warning END,
+            entries_seen = feeds.entries_seen + p.entries
+        FROM (
+            SELECT unnest($feed_id::VARCHAR[]) AS feed_id,
+                   unnest($ok::BOOLEAN[]) AS ok,
+                   unnest($status::INTEGER[]) AS status,
+                   unnest($etag::VARCHAR[]) AS etag,
+                   unnest($last_modified::VARCHAR[]) AS last_modified,
+                   unnest($error::VARCHAR[]) AS error,
+                   unnest($entries::BIGINT[]) AS entries,
+                   unnest($bozo::VARCHAR[]) AS bozo,
+                   unnest($hard::BOOLEAN[]) AS hard,
+                   unnest($retry_after::DOUBLE[]) AS retry_after
+        ) AS p
+        WHERE feeds.id = p.feed_id
+        """,
+        {
+            "feed_id": [p.feed_id for p in rows],
+            "ok": [p.ok for p in rows],
+            "status": [p.status for p in rows],
+            "etag": [p.etag for p in rows],
+            "last_modified": [p.last_modified for p in rows],
+            "error": [p.error for p in rows],
+            "entries": [max(p.entries, 0) for p in rows],
+            "bozo": [p.bozo for p in rows],
+            "hard": [p.hard for p in rows],
+            "retry_after": [p.retry_after for p in rows],
+            "backoff_base": policy.backoff_base,
+            "backoff_max": policy.backoff_max,
+            "disable_after": policy.disable_after,
+        },
+    )
+    if updated < len(rows):
+        known = {row[0] for row in con.execute("SELECT id FROM feeds").fetchall()}
+        missing = sorted(p.feed_id for p in rows if p.feed_id not in known)
+        raise ValueError(f"feeds {missing} are not in the database; call sync_feeds first")
+
+
 def record_feed_poll(
     con: duckdb.DuckDBPyConnection,
     feed_id: str,
@@ -136,72 +251,13 @@ def record_feed_poll(
     retry_after: float | None = None,
     policy: HealthPolicy = HealthPolicy(),
 ) -> None:
-    """Remember the outcome of one poll of a feed.
-
-    `bozo` is feedparser's complaint about a feed that was still usable; it is kept as the
-    feed's last warning. A successful poll (including 304) resets the failure streak and
-    clears the last error, and replaces the validators only with new values: a 304 carries
-    none, and forgetting them would turn the next poll into a full download. A failed poll
-    keeps the validators.
-
-    Health: after a failure the next poll waits (none after the first failure, then
-    backoff_base doubling per failure up to backoff_max, or longer if the server asked with
-    Retry-After). A `hard` failure (one waiting will not fix) adds to the hard streak;
-    a 410 Gone, or `disable_after` hard failures in a row, disable the feed with the reason.
-    """
-    updated = row_count(
+    """Remember the outcome of one poll of a feed (see record_feed_polls)."""
+    record_feed_polls(
         con,
-        """
-        UPDATE feeds SET
-            last_polled_at = now(),
-            last_status = $status,
-            etag = CASE WHEN $ok AND $etag IS NOT NULL THEN $etag ELSE etag END,
-            last_modified = CASE WHEN $ok AND $last_modified IS NOT NULL
-                                 THEN $last_modified ELSE last_modified END,
-            last_ok_at = CASE WHEN $ok THEN now() ELSE last_ok_at END,
-            consecutive_failures = CASE WHEN $ok THEN 0 ELSE consecutive_failures + 1 END,
-            hard_failures = CASE WHEN NOT $ok AND $hard
-                                 THEN coalesce(hard_failures, 0) + 1 ELSE 0 END,
-            next_poll_at = CASE
-                WHEN $ok THEN NULL
-                ELSE now() + to_seconds(greatest(
-                    coalesce($retry_after, 0),
-                    CASE WHEN consecutive_failures = 0 THEN 0
-                         ELSE least($backoff_max,
-                                    $backoff_base * pow(2, least(consecutive_failures - 1, 40)))
-                    END))
-            END,
-            disabled_at = CASE
-                WHEN NOT $ok AND $hard AND ($status = 410
-                     OR coalesce(hard_failures, 0) + 1 >= $disable_after)
-                THEN now() ELSE disabled_at END,
-            disabled_reason = CASE
-                WHEN NOT $ok AND $hard AND ($status = 410
-                     OR coalesce(hard_failures, 0) + 1 >= $disable_after)
-                THEN 'disabled after ' || (coalesce(hard_failures, 0) + 1)
-                     || ' hard failure(s): ' || $error
-                ELSE disabled_reason END,
-            last_error = CASE WHEN $ok THEN NULL ELSE $error END,
-            last_warning = CASE WHEN $ok AND $status IS DISTINCT FROM 304
-                                THEN $bozo ELSE last_warning END,
-            entries_seen = entries_seen + $entries
-        WHERE id = $feed_id
-        """,
-        {
-            "feed_id": feed_id,
-            "ok": ok,
-            "status": status,
-            "etag": etag,
-            "last_modified": last_modified,
-            "error": error,
-            "entries": max(entries, 0),
-            "bozo": bozo,
-            "hard": hard,
-            "retry_after": retry_after,
-            "backoff_base": policy.backoff_base,
-            "backoff_max": policy.backoff_max,
-            "disable_after": policy.disable_after,
-        },
+        [
+            FeedPollRecord(
+                feed_id, ok, status, etag, last_modified, error, entries, bozo, hard, retry_after
+            )
+        ],
+        policy,
     )
-    if updated == 0:
-        raise ValueError(f"feed {feed_id!r} is not in the database; call sync_feeds first")

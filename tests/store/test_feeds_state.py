@@ -225,3 +225,33 @@ def test_articles_without_page_text_are_counted_until_one_has_it(
     assert _feed(con, "wire")["pages_without_text"] == 3
     note_text_yield(con, [("wire", False), ("wire", True), ("wire", False)])
     assert _feed(con, "wire")["pages_without_text"] == 1
+
+
+def test_one_statement_records_every_poll_of_a_run(con: duckdb.DuckDBPyConnection) -> None:
+    from stancewatch.store import FeedPollRecord, record_feed_polls
+
+    record_feed_polls(
+        con,
+        [
+            FeedPollRecord("wire", True, 200, '"e1"', "Sat, 02 Mar 2024", None, 3, "bad date"),
+            FeedPollRecord("daily", False, 503, None, None, "HTTP 503", 0),
+        ],
+    )
+    record_feed_polls(
+        con,
+        [
+            FeedPollRecord("wire", True, 304, None, None, None, 0),
+            FeedPollRecord("daily", False, None, None, None, "timed out", 0),
+        ],
+    )
+    wire, daily = _feed(con, "wire"), _feed(con, "daily")
+    assert feed_states(con)["wire"] == FeedState("wire", '"e1"', "Sat, 02 Mar 2024", 0)
+    assert (wire["last_status"], wire["entries_seen"], wire["last_warning"]) == (304, 3, "bad date")
+    assert (daily["consecutive_failures"], daily["last_error"]) == (2, "timed out")
+
+
+def test_polls_of_an_unknown_feed_are_refused(con: duckdb.DuckDBPyConnection) -> None:
+    from stancewatch.store import FeedPollRecord, record_feed_polls
+
+    with pytest.raises(ValueError, match="ghost"):
+        record_feed_polls(con, [FeedPollRecord("ghost", True, 200, None, None, None, 0)])
