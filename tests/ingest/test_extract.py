@@ -490,6 +490,7 @@ def test_mean_shingle_f1_on_benchmark_sample() -> None:
         page = extract_page(html)
         scores.append(_f1(page.text if page else "", truth[item_id]["articleBody"]))
 
+    # Speed is measured by benchmarks/ (a shared machine makes a time limit here flaky).
     mean_f1 = sum(scores) / len(scores)
     assert mean_f1 >= 0.85, f"mean F1 {mean_f1:.3f} on {len(scores)} pages"
 
