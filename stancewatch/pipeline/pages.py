@@ -20,11 +20,13 @@ from concurrent.futures import (
     wait,
 )
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stancewatch.models import FeedEntry, ItemFailure
 from stancewatch.pipeline.work import PageJob, PageOutcome, describe_failure
-from stancewatch.positions import Engine
+
+if TYPE_CHECKING:
+    from stancewatch.positions import Engine
 
 #: The worker module, imported once by the fork server so that new workers start warm.
 _WORKER_MODULE = "stancewatch.pipeline.page_worker"

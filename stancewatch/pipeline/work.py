@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from stancewatch import ingest
 from stancewatch.errors import (
@@ -32,8 +32,10 @@ from stancewatch.models import (
     ParsedFeed,
     RunSummary,
 )
-from stancewatch.positions import Engine
 from stancewatch.settings import Settings
+
+if TYPE_CHECKING:
+    from stancewatch.positions import Engine
 
 #: Called as progress(stage, done, total) while a stage works through its items.
 Progress = Callable[[str, int, int], None]
