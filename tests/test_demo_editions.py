@@ -16,9 +16,11 @@ def run_edition(settings: Settings, edition: int, port: int) -> pipeline.Monitor
     with serve_demo_site(port=port, edition=edition) as site:
         feeds = demo_feeds_file(site.base_url, settings.db_path.parent / "feeds.toml")
         run = pipeline.start_monitor(settings.with_overrides(feeds_file=feeds))
-        for step in pipeline.STEPS:
-            for _, batch in pipeline.step_batches(step, run):
-                step.keep(run, step.work(run, batch))
+        try:
+            for call in pipeline.step_calls(run):
+                call.step.keep(run, call.step.work(run, call.batch))
+        finally:
+            run.close()
     return run
 
 

@@ -90,9 +90,11 @@ def changes(settings: Settings) -> dict[tuple[str, str], tuple[int, str, bool, i
 
 def run(settings: Settings) -> pipeline.MonitorRun:
     monitor = pipeline.start_monitor(settings)
-    for step in pipeline.STEPS:
-        for _, batch in pipeline.step_batches(step, monitor):
-            step.keep(monitor, step.work(monitor, batch))
+    try:
+        for call in pipeline.step_calls(monitor):
+            call.step.keep(monitor, call.step.work(monitor, call.batch))
+    finally:
+        monitor.close()
     return monitor
 
 
