@@ -277,6 +277,7 @@ def run_env(workdir: Path, pages: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STANCEWATCH_")}
     env["STANCEWATCH_MAX_ARTICLES_PER_RUN"] = str(max(pages, 1) + 10)
     env["STANCEWATCH_RETRIES"] = "0"
+    env["STANCEWATCH_FETCH_ALLOW"] = "127.0.0.1"  # the benchmark's own loopback site
     env["PREFECT_HOME"] = str(workdir / "prefect-home")
     return env
 

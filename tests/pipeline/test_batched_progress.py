@@ -18,7 +18,7 @@ import pytest
 
 from stancewatch import pipeline, store
 from stancewatch.settings import Settings
-from tests.conftest import PARAGRAPHS_A, SEEDS_DIR, article_page, rss_feed
+from tests.conftest import LOOPBACK_ALLOW, PARAGRAPHS_A, SEEDS_DIR, article_page, rss_feed
 
 PAGES = 30
 BATCH = 5
@@ -153,7 +153,12 @@ def test_a_killed_run_keeps_its_stored_batches_and_the_rerun_fetches_only_the_re
     assert run_status == [("running",)]  # never finished
 
     settings = Settings(
-        seeds_dir=SEEDS_DIR, feeds_file=feeds, db_path=db, batch_size=BATCH, retries=0
+        seeds_dir=SEEDS_DIR,
+        feeds_file=feeds,
+        db_path=db,
+        batch_size=BATCH,
+        retries=0,
+        fetch_allow=LOOPBACK_ALLOW,
     )
     summary = pipeline.run_monitor(settings)
 
@@ -172,7 +177,11 @@ def test_each_batch_is_stored_before_the_next_is_fetched(
     feeds = tmp_path / "feeds.toml"
     feeds.write_text(f'[[feeds]]\nid = "wire"\nurl = "{stalling_site.base}/feed.xml"\n')
     settings = Settings(
-        seeds_dir=SEEDS_DIR, feeds_file=feeds, db_path=tmp_path / "b.duckdb", batch_size=BATCH
+        seeds_dir=SEEDS_DIR,
+        feeds_file=feeds,
+        db_path=tmp_path / "b.duckdb",
+        batch_size=BATCH,
+        fetch_allow=LOOPBACK_ALLOW,
     )
     run = pipeline.start_monitor(settings)
     labels = []
