@@ -277,8 +277,8 @@ def test_small_batches_split_the_work_and_store_the_same_results(
     summary = pipeline.run_monitor(batched, progress=lambda *p: seen.append(p))
 
     assert summary.articles_stored == 4
-    assert [p for p in seen if p[0] == "fetch"][-1][1:] == (4, 4)
-    assert len([p for p in seen if p[0] == "fetch"]) >= 2  # reported as batches finished
+    assert [p for p in seen if p[0] == "pages"][-1][1:] == (4, 4)
+    assert len([p for p in seen if p[0] == "pages"]) >= 2  # reported as batches finished
     assert change_rows(batched.db_path, site.server.url_for("/news/a.html")) == PAGE_A_CHANGES
 
 
@@ -320,8 +320,8 @@ def test_the_flow_runs_several_batches_and_leaves_the_capped_rest_queued(
 
     import asyncio
 
-    fetch_runs = [name for name in asyncio.run(task_names()) if name.startswith("fetch")]
-    assert len(fetch_runs) == 3, fetch_runs
+    page_runs = [name for name in asyncio.run(task_names()) if name.startswith("process-pages")]
+    assert len(page_runs) == 3, page_runs
 
 
 # --- the demo ----------------------------------------------------------------------------------
