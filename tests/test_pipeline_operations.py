@@ -164,12 +164,7 @@ def test_a_move_is_announced_once_however_many_articles_restate_it(tmp_path: Pat
     made = {e["event_id"] for e in first.events.new_events if e["kind"] != "reaffirmed"}
     assert announced == made and announced
 
-    restated = [
-        change
-        for analysis in second.analyses
-        for change in analysis.comparison.changes
-        if change.kind != "reaffirmed"
-    ]
+    restated = [shift.change for shift in second.shifts]  # its changes, reaffirmations left out
     again = pipeline.position_event_notices(second)
     assert restated, "the reprints restate moves of the first edition"
     assert len(again) < len(restated)
