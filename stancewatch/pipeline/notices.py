@@ -15,6 +15,7 @@ from stancewatch.models import Article, Change, Watchlist
 from stancewatch.pipeline.names import database_tag
 from stancewatch.pipeline.outcome import RunOutcome
 from stancewatch.pipeline.steps import MonitorRun
+from stancewatch.report import change_to_dict
 
 POSITION_CHANGED = "stancewatch.position.changed"
 FEED_FAILED = "stancewatch.feed.failed"
@@ -52,44 +53,43 @@ def _run_reference(run_id: str) -> dict[str, str]:
     }
 
 
+def _position_labels(
+    watchlist: Watchlist, database: Path, actor_id: str, issue_id: str, kind: str
+) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The resource and related resources of a `stancewatch.position.changed` event: the same
+    labels for a change and for a position event, so one automation matches both."""
+    topic = watchlist.topic_id
+    actor = watchlist.actor(actor_id)
+    issue = watchlist.issue(issue_id)
+    resource = {
+        "prefect.resource.id": f"stancewatch.position.{topic}.{actor_id}.{issue_id}",
+        "prefect.resource.name": f"{actor.name if actor else actor_id} on "
+        f"{issue.label if issue else issue_id}",
+        "stancewatch.topic": topic,
+        "stancewatch.actor": actor_id,
+        "stancewatch.issue": issue_id,
+        "stancewatch.kind": kind,
+        "stancewatch.database": database_tag(database),
+    }
+    related = [
+        _role("actor", actor_id, actor.name if actor else None),
+        _role("issue", issue_id, issue.label if issue else None),
+        _role("kind", kind),
+        _role("topic", topic, watchlist.topic_label),
+    ]
+    return resource, related
+
+
 def change_notice(
     run: MonitorRun, change: Change, article: Article | None, canonical_url: str
 ) -> Notice:
     """One `stancewatch.position.changed` event for one graded change of one article."""
-    topic = run.engine.watchlist.topic_id
-    actor = run.engine.watchlist.actor(change.actor)
-    issue = run.engine.watchlist.issue(change.issue)
-    baseline = change.baseline
-    resource = {
-        "prefect.resource.id": f"stancewatch.position.{topic}.{change.actor}.{change.issue}",
-        "prefect.resource.name": f"{actor.name if actor else change.actor} on "
-        f"{issue.label if issue else change.issue}",
-        "stancewatch.topic": topic,
-        "stancewatch.actor": change.actor,
-        "stancewatch.issue": change.issue,
-        "stancewatch.kind": change.kind,
-        "stancewatch.database": database_tag(run.settings.db_path),
-    }
-    related = [
-        _role("actor", change.actor, actor.name if actor else None),
-        _role("issue", change.issue, issue.label if issue else None),
-        _role("kind", change.kind),
-        _role("topic", topic, run.engine.watchlist.topic_label),
-        _run_resource(run),
-    ]
+    resource, related = _position_labels(
+        run.engine.watchlist, run.settings.db_path, change.actor, change.issue, change.kind
+    )
+    related.append(_run_reference(run.summary.run_id))
     payload: dict[str, Any] = {
-        "actor": change.actor,
-        "issue": change.issue,
-        "kind": change.kind,
-        "stance": change.stance,
-        "baseline": (
-            {"id": baseline.id, "stance": baseline.stance, "text": baseline.text}
-            if baseline
-            else None
-        ),
-        "evidence": change.evidence,
-        "attribution": change.attribution,
-        "confidence": round(change.confidence, 3),
+        **change_to_dict(change),
         "url": article.url if article else canonical_url,
         "title": article.title if article else None,
         "published": (article.published.isoformat() if article and article.published else None),
@@ -122,34 +122,11 @@ def event_notice(
     `review` is set when an analyst's confirmation is what is announced; the resource labels are
     those of a change notice, so an automation matching on actor, issue or kind sees both.
     """
-    topic = watchlist.topic_id
     actor_id, issue_id, kind = str(event["actor"]), str(event["issue"]), str(event["kind"])
-    actor = watchlist.actor(actor_id)
-    issue = watchlist.issue(issue_id)
-    resource = {
-        "prefect.resource.id": f"stancewatch.position.{topic}.{actor_id}.{issue_id}",
-        "prefect.resource.name": f"{actor.name if actor else actor_id} on "
-        f"{issue.label if issue else issue_id}",
-        "stancewatch.topic": topic,
-        "stancewatch.actor": actor_id,
-        "stancewatch.issue": issue_id,
-        "stancewatch.kind": kind,
-        "stancewatch.database": database_tag(database),
-        "stancewatch.event": str(event["event_id"]),
-    }
-    related = [
-        _role("actor", actor_id, actor.name if actor else None),
-        _role("issue", issue_id, issue.label if issue else None),
-        _role("kind", kind),
-        _role("topic", topic, watchlist.topic_label),
-    ]
+    resource, related = _position_labels(watchlist, database, actor_id, issue_id, kind)
+    resource["stancewatch.event"] = str(event["event_id"])
     if run_id:
-        related.append(
-            {
-                "prefect.resource.id": f"stancewatch.run.{run_id}",
-                "prefect.resource.role": "stancewatch-run",
-            }
-        )
+        related.append(_run_reference(run_id))
     sources = list(event.get("sources") or [])
     baseline_stance = event.get("baseline_stance")
     payload: dict[str, Any] = {
