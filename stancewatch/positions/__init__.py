@@ -4,7 +4,8 @@ Pure: text and seed files in, records out; no network or database. Other stages 
 names below (the engine is the usual entry point); the reader's helper modules are private.
 """
 
-from stancewatch.positions.compare import baseline_version, build_baseline, classify, compare
+from stancewatch.positions.baseline import baseline_version, build_baseline
+from stancewatch.positions.compare import classify, compare
 from stancewatch.positions.engine import ENGINE_VERSION, Engine, SeedStatement
 from stancewatch.positions.reader import Reader
 from stancewatch.positions.watchlist import (

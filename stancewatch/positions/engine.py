@@ -9,15 +9,14 @@ from pathlib import Path
 
 from stancewatch.errors import ConfigError
 from stancewatch.models import BaselinePosition, Comparison, Override, Statement, Watchlist
-from stancewatch.positions.compare import (
+from stancewatch.positions.baseline import (
     SeedSentences,
     baseline_verdicts,
     baseline_version,
     build_baseline,
-    compare,
-    compare_explained,
     seed_sentences,
 )
+from stancewatch.positions.compare import compare, compare_explained
 from stancewatch.positions.reader import Reader
 from stancewatch.positions.watchlist import (
     OVERRIDES_FILE,

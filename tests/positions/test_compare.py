@@ -7,13 +7,9 @@ from dataclasses import replace
 import pytest
 
 from stancewatch.models import BaselinePosition, Override, Statement
-from stancewatch.positions.compare import (
-    baseline_version,
-    build_baseline,
-    classify,
-    compare,
-    confidence,
-)
+from stancewatch.positions.baseline import baseline_version, build_baseline
+from stancewatch.positions.compare import classify, compare
+from stancewatch.positions.confidence import confidence
 
 
 def stmt(

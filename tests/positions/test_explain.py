@@ -8,13 +8,9 @@ import pytest
 
 from stancewatch.models import BaselinePosition, Statement
 from stancewatch.positions import Engine, Reader
-from stancewatch.positions.compare import (
-    baseline_verdicts,
-    compare,
-    compare_explained,
-    confidence,
-    confidence_factors,
-)
+from stancewatch.positions.baseline import baseline_verdicts
+from stancewatch.positions.compare import compare, compare_explained
+from stancewatch.positions.confidence import confidence, confidence_factors
 from tests.conftest import SEEDS_DIR
 
 

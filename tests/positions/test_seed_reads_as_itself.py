@@ -10,7 +10,8 @@ from stancewatch.evaluation.evaluate import default_engine
 from stancewatch.evaluation.real import load_real_set
 from stancewatch.models import Statement
 from stancewatch.positions import Engine, SeedDocument, build_baseline, load_seed_documents
-from stancewatch.positions.compare import compare, seed_sentences
+from stancewatch.positions.baseline import seed_sentences
+from stancewatch.positions.compare import compare
 from stancewatch.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]

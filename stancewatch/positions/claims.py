@@ -1,0 +1,58 @@
+"""Whose terms or account a stance is: the other side's reply, one actor's claim about another."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from stancewatch.positions.issues import IssueMention
+from stancewatch.positions.mentions import Mention
+
+# "citing Hamas's refusal", "blamed the union's demands": one actor's account of another's stance.
+_CLAIM_FRAME = re.compile(
+    r"\b(?:citing|cited|cites|blam(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|in light of|"
+    r"condemn(?:s|ed|ing)?|criticis(?:e|es|ed|ing)|criticiz(?:e|es|ed|ing)|denounc(?:e|es|ed|ing)|"
+    r"slamm?(?:s|ed|ing)?|decr(?:y|ies|ied|ying)|point(?:s|ed|ing)? to|faulted|faults|over)\s+"
+    r"(?:what (?:it|he|she|they) (?:called|described as)\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+# "Hamas's response", "the offer from Hamas", "Hamas's latest counterproposal": whose terms.
+_REPLY = (
+    r"(?:offer|proposal|counter-?proposal|counter-?offer|response|reply|answer|amendments?|"
+    r"demands?|terms|conditions|draft)\b"
+)
+_OWNED_REPLY = re.compile(
+    rf"^(?:['’]s?)?\s*(?:(?:new|latest|revised|own|amended|written|counter|recent)\s+){{0,2}}{_REPLY}",
+    re.I,
+)
+_REPLY_FROM = re.compile(rf"{_REPLY}\s+(?:from|by)\s+(?:the\s+)?$", re.I)
+
+
+def counterparts(
+    text: str, obj: IssueMention, holder: Mention, mentions: Sequence[Mention]
+) -> bool:
+    """Whether the object is another actor's offer or reply, not the deal itself.
+
+    "Israel rejected Hamas's response" is about Hamas's terms: by the labeling rules, rejecting
+    the other side's reply is no reversal of one's own support for a deal.
+    """
+    if holder.actor is None:
+        return False
+    for m in mentions:
+        if m.actor is None or m.actor == holder.actor:
+            continue
+        owned = m.possessive and obj.start - 40 <= m.start < obj.end
+        if owned and _OWNED_REPLY.match(text[m.end : obj.end + 30]):
+            return True
+        if obj.start <= m.start <= obj.end + 30 and _REPLY_FROM.search(text[obj.start : m.start]):
+            return True
+    return False
+
+
+def claimant_of(text: str, owner: Mention, mentions: Sequence[Mention]) -> Mention | None:
+    """Another actor whose account the owner's stance is: "Israel ..., citing Hamas's refusal"."""
+    if not _CLAIM_FRAME.search(text[: owner.start]):
+        return None
+    before = [m for m in mentions if m.end <= owner.start and m.actor and m.actor != owner.actor]
+    return before[-1] if before else None

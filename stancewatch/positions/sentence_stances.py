@@ -1,0 +1,281 @@
+"""One sentence's stances: the cues, what governs them, their objects and their holders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from stancewatch.positions import cues, stance
+from stancewatch.positions.attribution import frame_at
+from stancewatch.positions.claims import claimant_of, counterparts
+from stancewatch.positions.holders import (
+    find_holders,
+    judge,
+    possessor,
+)
+from stancewatch.positions.implicit import implicit_stances
+from stancewatch.positions.issues import IssueMention
+from stancewatch.positions.mentions import Mention
+from stancewatch.positions.objects import (
+    ANAPHORIC_OBJECT,
+    CONTENT_SUBJECT,
+    GIVE_IN_LITERAL,
+    INNER_NEGATION,
+    anaphor_removed,
+    anaphoric_subject,
+    asks_as_package,
+    find_objects,
+    hypothetical,
+    means_object,
+    plan_content,
+    removal,
+    subject_issue,
+)
+from stancewatch.positions.units import Found, Unit, polarised
+
+_GOVERNS = re.compile(
+    r"^\s+(?:[\w'’.-]+\s+){0,3}?to\s+(?:be\s+)?$|^\s+(?:to\s+)?$"
+    # "denied it would drop", "insisted that it would accept"
+    r"|^\s+(?:that\s+)?(?:it|he|she|they|we|[A-Z][\w.-]*)\s+(?:will|would|had|has|have|was|is|"
+    r"were|did)\s+(?:not\s+|never\s+)?$"
+    # "did not rule out on Friday accepting"
+    r"|^\s+(?:on \w+|this week|last week|\w+ly|again)\s+$"
+)
+
+_VP_COORDINATION = re.compile(
+    r"(?:,\s*|\s)(?:and|but)\s+(?:also\s+|then\s+|\w+ly\s+)?(?:no longer\s+|not\s+|never\s+)?$",
+    re.I,
+)
+
+_NOMINAL_GAP = re.compile(r"^\s+(?:[\w'’-]+\s+){0,2}$")
+
+# "urged Boeing and the union to accept", "called on Israel, Hamas and the mediators to": the
+# addressees of an appeal are not its speakers; what they are asked to do is the caller's demand.
+_APPEAL_CUE = re.compile(
+    r"^(?:urg|ask|call(?:s|ed|ing)? on|press|push|pressur|tell|told|encourag|implor|appeal)",
+    re.IGNORECASE,
+)
+_APPEAL_GAP = re.compile(r"^\s+(?:[\w'’.,-]+\s+){1,7}?(?:not\s+)?to\s+(?:be\s+)?$")
+
+# "refused to meet the strikers' demand for", "agreed to accept Kyiv's call for": a cue acting on
+# someone's demand; what the demand asks for is what the cue's holder refuses or accepts.
+_ACTS_ON_DEMAND = re.compile(
+    r"^\s+(?:to\s+)?(?:meet|accept|heed|satisfy|grant|fulfil+|consider|entertain|"
+    r"bow to|give in to|yield to|cave (?:in )?to)\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?"
+    r"(?:[\w.-]+(?:'s|’s|'|’)\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+
+_PASSIVE_REMOVAL = re.compile(r"\b(?:to be|be|been|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+
+
+def read_sentence(
+    unit: Unit, last_issues: list[IssueMention], package: str | None
+) -> tuple[list[Found], list[IssueMention]]:
+    """A sentence's stances, and the issues it mentions (what a later "it" may refer to).
+
+    package: the issue a bare "the proposal" or "its demands" stands for (the watchlist's deal).
+    """
+    text = unit.text
+    issues = unit.issues
+    if not issues and not (
+        ANAPHORIC_OBJECT.search(text)
+        or (last_issues and cues.GET_IT_DONE.search(text))
+        or (package and GIVE_IN_LITERAL.search(text))
+    ):
+        return [], []
+    # Cue phrases may hold a pronoun ("raised its demands") but not a name or an issue.
+    names = [(m.start, m.end) for m in unit.mentions if m.pronoun is None]
+    taken = [(i.start, i.end) for i in issues] + names
+    found_cues = [c for c in cues.find_cues(text) if not _overlaps(c.start, c.end, taken)]
+    found: list[Found] = []
+    claimed: set[int] = set()
+    shifts: dict[str, str] = {}
+    objects_seen: list[IssueMention] = []
+    governor: dict[int, cues.Cue] = {}
+    content_clause: set[int] = set()  # cues in the content clause of a demand
+    for i in range(len(found_cues) - 1):
+        between = text[found_cues[i].end : found_cues[i + 1].start]
+        nominal = found_cues[i + 1].text.lower() in cues.NOMINAL_CUES and _NOMINAL_GAP.match(
+            between
+        )
+        issue_between = any(found_cues[i].end <= o.start < found_cues[i + 1].start for o in issues)
+        if issue_between:
+            continue
+        acts_on_demand = found_cues[i + 1].cls == cues.DEMAND and _ACTS_ON_DEMAND.match(between)
+        appeal = _APPEAL_CUE.match(found_cues[i].text) and _APPEAL_GAP.match(between)
+        if _GOVERNS.match(between) or nominal or acts_on_demand or appeal:
+            governor[i + 1] = found_cues[i]
+        elif found_cues[i].cls == cues.DEMAND and CONTENT_SUBJECT.match(between):
+            governor[i + 1] = found_cues[i]
+            content_clause.add(i + 1)
+    governors = {id(g) for g in governor.values()}
+    previous_holders: list[Mention] = []
+    for i, cue in enumerate(found_cues):
+        if id(cue) in governors or hypothetical(text, cue.start) or plan_content(text, cue.start):
+            continue
+        if (
+            stance.permission(text, cue.start)
+            and frame_at(unit.frames, cue.start) is None
+            and unit.speaker is None
+        ):
+            continue  # "under EU rules, the commission can accept ...": a rule, not a stance
+        if cue.cls in (cues.RETREAT, cues.SUSPEND) and _PASSIVE_REMOVAL.search(text[: cue.start]):
+            continue  # "called for the duties to be dropped": read with "called for"
+        if cue.cls == cues.INTENSIFY:
+            for h in find_holders(text, cue.start, cue.end, None, unit):
+                if h.actor:
+                    shifts[h.actor] = "firmer"
+            continue
+        gov = governor.get(i)
+        while gov is not None and found_cues.index(gov) in governor:
+            gov = governor[found_cues.index(gov)]  # the outermost governor holds the stance
+        cls = stance.chain(gov.cls, cue.cls) if gov else cue.cls
+        if gov is not None and _APPEAL_CUE.match(gov.text) and cls in cues.POSITIVE_CLASSES:
+            cls = cues.DEMAND  # "urged Boeing to accept the offer": the urger's demand
+        if i in content_clause and cls in cues.POSITIVE_CLASSES:
+            cls = cues.DEMAND  # "insists that Israel commit to X": the insister demands X
+        anchor = gov if gov else cue
+        next_start = found_cues[i + 1].start if i + 1 < len(found_cues) else len(text)
+        content = cls in (cues.PROPOSE, cues.DEMAND)
+        object_how = "object"
+        if cues.POSTNOMINAL.search(cue.text):
+            objects, resolved = subject_issue(text, cue.start, issues), False
+            object_how = "judged"
+            if not objects and last_issues and anaphoric_subject(text, cue.start):
+                objects, resolved = last_issues[:1], True
+        else:
+            objects, resolved = find_objects(
+                text, cue.end, next_start, issues, last_issues, content
+            )
+        if not objects and cls in (cues.DEMAND, cues.ACCEPT):
+            objects, object_how = means_object(text, cue.end, issues), "means"
+        if not objects and gov is not None:
+            objects = asks_as_package(gov.text, cue.text, cue.end, package)
+            object_how = "package"
+            if objects:
+                cls = gov.cls  # giving in to the demands accepts them
+        owner = possessor(text, anchor.start, unit.mentions)
+        claimant = None
+        judged_by = judge(text, cue, unit) if cues.POSTNOMINAL.search(cue.text) else []
+        holder_how = "judge" if judged_by else ""
+        if judged_by:
+            holders = judged_by  # "the offer was unacceptable", the office said: the speaker's
+        elif owner is not None:
+            holders, holder_how = [owner], "owner"  # "its demand for", "Israel's refusal to"
+            claimant = claimant_of(text, owner, unit.mentions)
+        elif previous_holders and _VP_COORDINATION.search(text[: anchor.start]):
+            holders = previous_holders  # "welcomed X ..., and called for Y": same subject
+            holder_how = "coordinated"
+        else:
+            holders = find_holders(text, anchor.start, anchor.end, cue, unit)
+        if not holders:
+            continue
+        previous_holders = holders
+        negation = stance.negation_before(text, anchor.start)
+        if gov is not None and negation is None:
+            negation = stance.negation_before(text, cue.start, window=10)
+        if not objects and cls in (cues.RETREAT, cues.ESCALATE):
+            for h in holders:
+                if h.actor:
+                    shifts[h.actor] = "softer" if cls == cues.RETREAT else "firmer"
+            # "re-evaluating its role as a mediator": the move concerns the issue named next.
+            later = [o for o in issues if (o.start >= cue.end and not o.laden) or o.laden]
+            later = [o for o in later if o.start >= cue.end]
+            if not later or any(f.holder.actor in shifts for f in found):
+                continue
+            objects, object_how = later[:1], "next"
+        if not objects:
+            continue
+        hedge = stance.hedged(text, anchor.start, cue.end)
+        if cue.text.lower() == "without":
+            negation, hedge = None, False  # "there would be no deal without X": X demanded
+        condition = stance.condition_after(text, objects[-1].end)
+        partial = stance.partial_scope(text, objects[0].start, objects[-1].end)
+        label, score = stance.resolve(
+            cls, negation, hedge, condition[0] if condition else None, partial
+        )
+        shift = None if negation else {cues.RETREAT: "softer", cues.ESCALATE: "firmer"}.get(cls)
+        cue_words = f"{gov.text} … {cue.text}" if gov else cue.text
+        if resolved and object_how == "object":
+            object_how = "earlier"
+        if negation == "nolonger" and cls in cues.POSITIVE_CLASSES:
+            shift = "softer"
+        for obj in objects:
+            claimed.add(obj.start)
+            objects_seen.append(obj)
+            polarity = obj.polarity
+            head_end = min((i.start for i in issues if i.start >= cue.end), default=cue.end)
+            if INNER_NEGATION.search(text[cue.end : min(obj.start, head_end)]):
+                polarity = -polarity  # "would not agree to any deal that does not end the war"
+            if obj.start > cue.end and removal(text, cue.end, obj):
+                polarity = -polarity  # "called for the duties to be dropped"
+            elif obj.start < cue.end and anaphor_removed(text, cue.end):
+                polarity = -polarity  # "demanding that they be scrapped"
+            for h in holders:
+                found.append(
+                    Found(
+                        h,
+                        obj,
+                        *polarised(label, score, polarity),
+                        anchor.start,
+                        shift,
+                        hedge,
+                        condition,
+                        resolved or h.resolved,
+                        cue_words,
+                        cls,
+                        holder_how,
+                        object_how,
+                        negation,
+                        partial,
+                        claimant=claimant,
+                        counterpart=counterparts(text, obj, h, unit.mentions),
+                    )
+                )
+        if condition is not None and label == "reject_unless":
+            # "will not release anyone unless a permanent ceasefire is guaranteed": what the
+            # condition asks for is the holder's demand.
+            where = text.find(condition[1], objects[-1].end)
+            for obj in issues:
+                if where >= 0 and obj.start >= where and obj.start not in claimed:
+                    claimed.add(obj.start)
+                    found += [
+                        Found(
+                            h,
+                            obj,
+                            *polarised("demand", 1.0, obj.polarity),
+                            obj.start,
+                            shift,
+                            hedge,
+                            None,
+                            h.resolved,
+                            condition[1],
+                            "condition",
+                            holder_how,
+                            "condition",
+                        )
+                        for h in holders
+                    ]
+    for obj in issues:
+        if obj.start in claimed:
+            continue
+        implicit = implicit_stances(text, obj, unit)
+        if implicit:
+            found += implicit
+            objects_seen.append(obj)
+    if unit.conditioned_by_next:
+        # "Israel is ready to end this war. The conditions are known: ...": a yes whose
+        # conditions follow at once is a conditional yes.
+        for f in found:
+            if f.label in ("accept", "commit") and f.condition is None:
+                f.label, f.score = "accept_if", 0.5
+                f.condition = ("only", unit.conditioned_by_next)
+    for f in found:
+        if f.shift is None and f.holder.actor in shifts:
+            f.shift = shifts[f.holder.actor]
+    return found, objects_seen or [i for i in issues if not i.laden]
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
