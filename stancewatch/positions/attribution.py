@@ -140,10 +140,17 @@ def _partners(text: str, mentions: Sequence[Mention], source: Mention) -> tuple[
     return tuple(out)
 
 
+# "CNN, citing sources, claimed that ...": a sourcing aside between a speaker and its verb.
+_CITING_ASIDE = re.compile(r",\s*(?:citing|quoting)\s+[^,;:]{1,80},\s*$", re.IGNORECASE)
+
+
 def _verb_frame(text: str, mentions: Sequence[Mention], start: int, end: int) -> Frame | None:
     clause_start = 0
     for b in _CLAUSE_START.finditer(text, 0, start):
         clause_start = b.end()
+    aside = _CITING_ASIDE.search(text, clause_start, start)
+    if aside is not None:
+        return _cited_frame(text, mentions, clause_start, aside.start(), start, end)
     comma = text.rfind(",", clause_start, start)
     if comma >= 0 and len(text[comma:start].split()) <= 10:
         clause_start = comma + 1  # the speaker's phrase: "..., two sources familiar with it said"
@@ -189,6 +196,21 @@ def _verb_frame(text: str, mentions: Sequence[Mention], start: int, end: int) ->
             start, end, None, "unknown", *_content(text, clause_start + person.start(), end)
         )
     return None
+
+
+def _cited_frame(
+    text: str, mentions: Sequence[Mention], clause_start: int, aside: int, start: int, end: int
+) -> Frame:
+    """The frame of "X, citing sources, claimed that ...": X's claim, whoever X cites.
+
+    A speaker that is no watchlisted actor (an outlet, a broadcaster) makes what follows its
+    account of the actors it names, not their own stated positions.
+    """
+    subject_start = max(clause_start, text.rfind(",", clause_start, aside) + 1)
+    source = _last_mention(mentions, subject_start, aside)
+    if source is not None:
+        return Frame(start, end, source, "named", end, len(text))
+    return Frame(start, end, None, "outsider", end, len(text))
 
 
 # What may follow a verb that closes its sentence: "..., officials said on Tuesday."

@@ -1,0 +1,88 @@
+"""More failure classes of real copy: outlets' claims, new offers, acts, amounts, conditions."""
+
+from __future__ import annotations
+
+import pytest
+
+from stancewatch.models import Statement
+from stancewatch.positions import Reader, load_watchlist
+
+WATCHLIST = """
+[topic]
+id = "quarry-dispute"
+label = "A quarry strike and a toll on gravel"
+
+[scope]
+include = ["quarry", "gravel", "Stonebrook"]
+exclude = []
+
+[[actors]]
+id = "crew"
+name = "Quarry Crews Union"
+kind = "group"
+aliases = ["the union", "the Quarry Crews Union", "the crews"]
+
+[[actors]]
+id = "stonebrook"
+name = "Stonebrook Aggregates"
+kind = "group"
+aliases = ["Stonebrook", "the company"]
+
+[[actors]]
+id = "valdor"
+name = "Valdor"
+kind = "state"
+aliases = ["Valdor"]
+adjectives = ["Valdoran"]
+
+[[issues]]
+id = "offer"
+label = "Stonebrook's contract offer"
+terms = ["contract offer", "offer", "proposal", "contract"]
+
+[[issues]]
+id = "raise"
+label = "The general pay raise"
+terms = ["pay raise*", "raise*", "wage increase*", "% ~ raise|increase"]
+
+[[issues]]
+id = "walkout"
+label = "The strike"
+terms = ["strike", "walkout"]
+against = ["return to work"]
+
+[[issues]]
+id = "talks"
+label = "Talks and mediation"
+terms = ["talks", "negotiat*", "mediation", "mediator*"]
+"""
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
+    path = tmp_path_factory.mktemp("quarry") / "watchlist.toml"
+    path.write_text(WATCHLIST)
+    return Reader(load_watchlist(path))
+
+
+def read(reader: Reader, text: str, actor: str, issue: str) -> list[Statement]:
+    statements = reader.read(text, judge_scope=False).statements
+    return [s for s in statements if s.actor == actor and s.issue == issue]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday, the Gravel Gazette, citing sources, claimed that the union accepted the offer.",
+        "The Gravel Gazette, quoting two insiders, reported that the union accepted the offer.",
+    ],
+)
+def test_an_outlets_sourced_claim_is_the_outlets(reader: Reader, text: str) -> None:
+    (claim,) = read(reader, text, "crew", "offer")
+    assert claim.attribution == "third_party"
+
+
+def test_an_actor_citing_sources_still_speaks_for_itself(reader: Reader) -> None:
+    text = "Valdor, citing its own inspectors, said that it accepted the offer."
+    (own,) = read(reader, text, "valdor", "offer")
+    assert own.attribution == "direct"
