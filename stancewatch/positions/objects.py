@@ -31,6 +31,29 @@ _COORDINATION = re.compile(
     re.IGNORECASE,
 )
 
+# "voted to reject the offer and strike": after an infinitive's determined object, a bare word
+# after "and" that ends the clause is the infinitive's second verb, not a second object.
+_BARE_CONJUNCT = re.compile(r"^\s+(?:and|or)\s+$", re.IGNORECASE)
+_CLAUSE_ENDS = re.compile(
+    r"^(?:\s*(?:[.,;:!?\"”)]|$)|\s+(?:on|over|until|unless|if|at|by|in|from|again|instead|"
+    r"now|today|tomorrow|immediately|indefinitely)\b)",
+    re.IGNORECASE,
+)
+_INFINITIVE_CUE = re.compile(r"\bto\s+(?:\w+ly\s+)?[\w-]+\s*$", re.IGNORECASE)
+_DETERMINED = re.compile(r"\b(?:the|a|an|its|their|his|her|our|this|that)\b|['’]s?\s", re.I)
+
+
+def _coordinated_verb(text: str, cue_end: int, first: IssueMention, nxt: IssueMention) -> bool:
+    return bool(
+        _BARE_CONJUNCT.match(text[first.end : nxt.start])
+        and " " not in nxt.text.strip()
+        and nxt.text.islower()
+        and _CLAUSE_ENDS.match(text[nxt.end :])
+        and _INFINITIVE_CUE.search(text[:cue_end])
+        and _DETERMINED.search(text[cue_end : first.start])
+    )
+
+
 # "troops must stay on the border under any deal": a condition phrase, not a second object.
 _CONDITION_GAP = re.compile(
     r"^\s*,?\s*(?:under|during|after|before|until|unless|if|once|when|without|despite|"
@@ -179,7 +202,7 @@ def find_objects(
         if nxt.start < position:
             continue
         between = text[position : nxt.start]
-        if _CONDITION_GAP.match(between):
+        if _CONDITION_GAP.match(between) or _coordinated_verb(text, start, objects[-1], nxt):
             break
         if not connector and content and _CONTENT.match(between):
             # "a proposal ..., which included the release of all hostages, ...": the
@@ -214,10 +237,12 @@ def subject_issue(text: str, cue_start: int, issues: list[IssueMention]) -> list
 
 
 # "a truce during which forces would withdraw", "During that phase, the parties would
-# negotiate": what a plan provides for, not anyone's stance.
+# negotiate", "Under the proposal, Israel will keep its troops": what a plan provides for, not
+# anyone's stance.
 _PLAN_CONTENT = re.compile(
     r"\b(?:during|under|in|by) which\b[^,;:]*$|^(?:During|In|Under) (?:that|this|the \w+|"
-    r"the) (?:stage|phase|period|plan|deal|agreement|framework|proposal)\b[^;:]*\bwould\b[^;:]*$"
+    r"the) (?:stage|phase|period|plan|deal|agreement|framework|proposal)\b[^;:]*"
+    r"\b(?:would|will)\b[^;:]*$"
 )
 
 

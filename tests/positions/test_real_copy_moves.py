@@ -86,3 +86,19 @@ def test_an_actor_citing_sources_still_speaks_for_itself(reader: Reader) -> None
     text = "Valdor, citing its own inspectors, said that it accepted the offer."
     (own,) = read(reader, text, "valdor", "offer")
     assert own.attribution == "direct"
+
+
+def test_a_verb_coordinated_after_the_object_is_not_a_second_object(reader: Reader) -> None:
+    text = "The union voted on Sunday to reject the contract offer and strike."
+    assert [s.stance for s in read(reader, text, "crew", "offer")] == ["reject"]
+    assert read(reader, text, "crew", "walkout") == []
+    # A real second object keeps its place: "rejected the offer and the raise".
+    text = "The union voted to reject the contract offer and the pay raise."
+    assert [s.stance for s in read(reader, text, "crew", "raise")] == ["reject"]
+
+
+def test_what_a_plan_provides_for_is_no_ones_stance(reader: Reader) -> None:
+    text = "Under the proposal, the union will continue to insist on the pay raise."
+    assert read(reader, text, "crew", "raise") == []
+    text = "The union will continue to insist on the pay raise."
+    assert [s.stance for s in read(reader, text, "crew", "raise")] == ["demand"]
