@@ -264,6 +264,9 @@ class Statement:
     # the object is another actor's offer or reply ("rejected Hamas's response"): a stance on the
     # counterpart's terms, not on the deal itself
     counterpart: bool = False
+    # the object is an offer the text calls new or different ("accepted a new proposal"): not
+    # the offer a seed may have rejected
+    fresh_offer: bool = False
     trace: StatementTrace | None = field(default=None, compare=False, repr=False)
 
 
@@ -280,6 +283,9 @@ class BaselinePosition:
     seed_file: str
     attribution: Attribution = "direct"
     pinned: bool = False  # set or corrected by the analyst's overrides file
+    # the seed rejected the other side's offer or reply ("dismissed Hamas's latest offer"): a
+    # no to those terms, not to every deal
+    counterpart: bool = False
     seed_date: date | None = None  # when the seed document was published, if it says
     seed_source: str | None = None  # where it was published, if it says
 

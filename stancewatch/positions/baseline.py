@@ -133,6 +133,7 @@ def build_baseline(
             text=s.sentence,
             seed_file=name,
             attribution=s.attribution,
+            counterpart=s.counterpart and s.score < 0,
         )
         for key, (s, name) in best.items()
     }

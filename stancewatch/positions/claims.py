@@ -23,7 +23,7 @@ _REPLY = (
     r"demands?|terms|conditions|draft)\b"
 )
 _OWNED_REPLY = re.compile(
-    rf"^(?:['’]s?)?\s*(?:(?:new|latest|revised|own|amended|written|counter|recent)\s+){{0,2}}{_REPLY}",
+    rf"^(?:['’]s?)?\s*(?:[\w-]+\s+){{0,2}}{_REPLY}",  # "Hamas's latest truce offer"
     re.I,
 )
 _REPLY_FROM = re.compile(rf"{_REPLY}\s+(?:from|by)\s+(?:the\s+)?$", re.I)
@@ -48,6 +48,28 @@ def counterparts(
         if obj.start <= m.start <= obj.end + 30 and _REPLY_FROM.search(text[obj.start : m.start]):
             return True
     return False
+
+
+# "a new ceasefire proposal", "the revised offer": not the offer a seed rejected.
+_FRESH_WORDS = (
+    r"new|fresh|revised|updated|amended|modified|different|another|improved|sweetened|"
+    r"alternative|reworked|redrafted"
+)
+_FRESH_BEFORE = re.compile(rf"\b(?:{_FRESH_WORDS})\s+(?:[\w'’-]+\s+){{0,2}}$", re.IGNORECASE)
+_FRESH_INSIDE = re.compile(rf"\b(?:{_FRESH_WORDS})\b", re.IGNORECASE)
+_OFFER_NOUN = re.compile(
+    r"(?:offer|proposal|plan|deal|framework|draft|agreement|contract|initiative|package|terms)s?$",
+    re.IGNORECASE,
+)
+
+
+def fresh_offer(text: str, obj: IssueMention) -> bool:
+    """Whether the object is an offer the text calls new or different ("accepted a new
+    proposal"): a yes to it does not take back a no to an earlier offer."""
+    if not _OFFER_NOUN.search(obj.text.strip()):
+        return False
+    before = text[max(0, obj.start - 40) : obj.start]
+    return bool(_FRESH_BEFORE.search(before) or _FRESH_INSIDE.search(obj.text))
 
 
 def claimant_of(text: str, owner: Mention, mentions: Sequence[Mention]) -> Mention | None:

@@ -32,6 +32,10 @@ def classify(
     b, v = baseline.score, s.score
     if s.counterpart and v < 0 < b:
         return "reaffirmed"  # rejecting the other side's reply is no reversal of backing a deal
+    if baseline.counterpart and b < 0 < v and s.fresh_offer and not s.counterpart:
+        # Where things stood was a no to the other side's offer: a yes to a new or different
+        # offer is no reversal of that no.
+        return "reaffirmed"
     if s.stance == "shift":
         return "hardening" if s.shift == "firmer" else "softening"
     if _sign(b) == 0:

@@ -243,6 +243,10 @@ _PLAN_CONTENT = re.compile(
     r"\b(?:during|under|in|by) which\b[^,;:]*$|^(?:During|In|Under) (?:that|this|the \w+|"
     r"the) (?:stage|phase|period|plan|deal|agreement|framework|proposal)\b[^;:]*"
     r"\b(?:would|will)\b[^;:]*$"
+    # "The proposal says that Israeli forces would pull back": what a text provides for.
+    r"|\b(?:proposal|plan|deal|agreement|framework|draft|text|document|offer)s?\s+"
+    r"(?:says|said|states|stated|stipulates|stipulated|envisages|envisaged|provides|provided|"
+    r"foresees|sets out|set out|outlines|outlined)\s+(?:that\s+)?[^;:]*\b(?:would|will)\b[^;:]*$"
 )
 
 

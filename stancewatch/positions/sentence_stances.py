@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from stancewatch.positions import cues, stance
 from stancewatch.positions.attribution import frame_at
-from stancewatch.positions.claims import claimant_of, counterparts
+from stancewatch.positions.claims import claimant_of, counterparts, fresh_offer
 from stancewatch.positions.holders import (
     find_holders,
     judge,
@@ -231,6 +231,7 @@ def read_sentence(
                         partial,
                         claimant=claimant,
                         counterpart=counterparts(text, obj, h, unit.mentions),
+                        fresh_offer=fresh_offer(text, obj),
                     )
                 )
         if condition is not None and label == "reject_unless":

@@ -57,6 +57,7 @@ class Found:
     negation: str | None = None
     partial: bool = False
     counterpart: bool = False  # the object is another actor's offer or reply
+    fresh_offer: bool = False  # the object is an offer called new or different
     claimant: Mention | None = None  # another actor whose claim this is ("citing X's refusal")
 
 
@@ -140,5 +141,6 @@ def to_statement(unit: Unit, f: Found, explain: bool = False) -> Statement:
         headline=unit.headline,
         resolved=f.resolved,
         counterpart=f.counterpart,
+        fresh_offer=f.fresh_offer,
         trace=statement_trace(unit, f, frame, why, recap) if explain else None,
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from stancewatch.models import Statement
-from stancewatch.positions import Reader, load_watchlist
+from stancewatch.models import BaselinePosition, Statement
+from stancewatch.positions import Engine, Reader, SeedDocument, classify, load_watchlist
 
 WATCHLIST = """
 [topic]
@@ -102,3 +104,38 @@ def test_what_a_plan_provides_for_is_no_ones_stance(reader: Reader) -> None:
     assert read(reader, text, "crew", "raise") == []
     text = "The union will continue to insist on the pay raise."
     assert [s.stance for s in read(reader, text, "crew", "raise")] == ["demand"]
+
+
+def test_what_a_proposal_says_is_no_ones_stance(reader: Reader) -> None:
+    text = "The proposal says that the union would end the strike within a week."
+    assert read(reader, text, "crew", "walkout") == []
+
+
+def _rejected_the_others_offer() -> BaselinePosition:
+    return BaselinePosition(
+        "valdor:offer", "valdor", "offer", "reject", -1.0, "", "", counterpart=True
+    )
+
+
+def test_a_yes_to_a_new_offer_does_not_take_back_a_no_to_the_old_one(reader: Reader) -> None:
+    text = "Valdor accepted a new contract offer on Friday."
+    (s,) = read(reader, text, "valdor", "offer")
+    assert s.fresh_offer and not s.counterpart
+    assert classify(_rejected_the_others_offer(), s) == "reaffirmed"
+    # The offer it rejected, accepted after all, is a reversal.
+    text = "Valdor accepted Stonebrook's contract offer on Friday."
+    (s,) = read(reader, text, "valdor", "offer")
+    assert s.counterpart
+    assert classify(_rejected_the_others_offer(), s) == "reversal"
+    # And a baseline that said no to the offer itself is crossed by any yes to one.
+    plain_no = BaselinePosition("valdor:offer", "valdor", "offer", "reject", -1.0, "", "")
+    (s,) = read(reader, "Valdor accepted a new contract offer on Friday.", "valdor", "offer")
+    assert classify(plain_no, s) == "reversal"
+
+
+def test_a_seed_that_rejects_the_others_offer_marks_its_baseline(tmp_path: Path) -> None:
+    (tmp_path / "watchlist.toml").write_text(WATCHLIST)
+    seed = SeedDocument("seed", "Valdor rejected Stonebrook's latest offer at the quarry.")
+    engine = Engine.from_parts(tmp_path / "watchlist.toml", None, (seed,))
+    (position,) = [p for p in engine.baseline if p.issue == "offer"]
+    assert position.stance == "reject" and position.counterpart
