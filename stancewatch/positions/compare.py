@@ -71,6 +71,9 @@ def classify(
     return "reaffirmed"
 
 
+_SHIFTS = ("reversal", "softening", "hardening")
+
+
 def _decisive_rank(s: Statement, kind: ChangeKind) -> tuple[int, int, int, int, int, float, int]:
     return (
         ATTRIBUTION_RANK[s.attribution],
@@ -216,6 +219,11 @@ def _compare(
         ]
         scored = _drop_weak_crossings(every, position)
         s, kind = min(scored, key=lambda sk: _decisive_rank(*sk))
+        body = [sk for sk in scored if not sk[0].headline]
+        if s.headline and kind in _SHIFTS and body:
+            # A headline is weak evidence (slugs, kickers, "LIVE:" lines): where the body
+            # reads the pair too, the body decides.
+            s, kind = min(body, key=lambda sk: _decisive_rank(*sk))
         if verdicts is not None:
             _note_pair(group, news, every, scored, (s, kind), verdicts)
             for other in pool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,18 @@ def test_a_seed_that_rejects_the_others_offer_marks_its_baseline(tmp_path: Path)
     engine = Engine.from_parts(tmp_path / "watchlist.toml", None, (seed,))
     (position,) = [p for p in engine.baseline if p.issue == "offer"]
     assert position.stance == "reject" and position.counterpart
+
+
+def test_where_the_body_reads_the_pair_a_headline_move_does_not_decide() -> None:
+    from stancewatch.positions import compare
+
+    position = BaselinePosition("crew:walkout", "crew", "walkout", "commit", 1.0, "", "")
+    headline = Statement("crew", "walkout", "reject", -1.0, "direct", "Union ends strike", -1)
+    headline = replace(headline, headline=True)
+    body = Statement("crew", "walkout", "commit", 1.0, "reported", "The strike goes on.", 3)
+    (change,) = compare([headline, body], [position])
+    assert change.kind == "reaffirmed"
+    # With nothing in the body on the pair, the headline's move stands (at lower confidence).
+    (alone,) = compare([headline], [position])
+    assert alone.kind == "reversal"
+    assert alone.confidence < compare([replace(headline, headline=False)], [position])[0].confidence
