@@ -330,6 +330,15 @@ _VIEWED = re.compile(r"\b(?:view|see|regard|judge|assess)(?:s|ed|ing)?\b|\bsaw\b
 GET_IT_DONE = re.compile(r"\bg(?:et|ets|etting|ot) (?:it|this|that) (?:done|over|across)\b", re.I)
 
 
+# "dropped 30,000-pound bombs", "dropped aid": a physical drop, not a dropped demand.
+_PHYSICAL_DROP = re.compile(
+    r"^\s+(?:[\w,.'’-]+\s+){0,2}?(?:bombs?|munitions?|ordnance|leaflets?|payloads?|missiles?|"
+    r"shells?|explosives?|aid|supplies|food|packages?|parcels?|pallets?|troops|paratroopers|off|"
+    r"out)\b",
+    re.IGNORECASE,
+)
+
+
 def find_cues(text: str) -> list[Cue]:
     """Every stance cue in a sentence, left to right, not overlapping."""
     cues = []
@@ -339,6 +348,8 @@ def find_cues(text: str) -> list[Cue]:
         word = m.group(0).lower()
         if word == "without" and not _NO_NOUN_BEFORE.search(head):
             continue  # only "no deal without X" demands X
+        if word.startswith("drop") and _PHYSICAL_DROP.match(text[m.end() :]):
+            continue
         if word in _EVALUATIVE and _VIEWED.search(text[max(0, m.start() - 80) : m.start()]):
             cls = ACCEPT  # "viewed the proposal positively": a favourable judgment
         nominal = _NOMINAL_FORM.search(m.group(0)) and _DETERMINER_ADJ_BEFORE.search(head)

@@ -28,6 +28,7 @@ from stancewatch.positions.objects import (
     hypothetical,
     means_object,
     plan_content,
+    relative_gap,
     removal,
     subject_issue,
 )
@@ -145,9 +146,14 @@ def read_sentence(
             if not objects and last_issues and anaphoric_subject(text, cue.start):
                 objects, resolved = last_issues[:1], True
         else:
-            objects, resolved = find_objects(
-                text, cue.end, next_start, issues, last_issues, content
-            )
+            subject = [m.end for m in unit.mentions if m.end <= cue.start and m.actor]
+            gap = relative_gap(text, cue.start, cue.end, max(subject, default=None), issues)
+            if gap is not None:
+                objects, resolved, object_how = gap, False, "antecedent"
+            else:
+                objects, resolved = find_objects(
+                    text, cue.end, next_start, issues, last_issues, content
+                )
         if not objects and cls in (cues.DEMAND, cues.ACCEPT):
             objects, object_how = means_object(text, cue.end, issues), "means"
         if not objects and gov is not None:

@@ -155,3 +155,28 @@ def test_where_the_body_reads_the_pair_a_headline_move_does_not_decide() -> None
     (alone,) = compare([headline], [position])
     assert alone.kind == "reversal"
     assert alone.confidence < compare([replace(headline, headline=False)], [position])[0].confidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Valdoran jets dropped 2,000-pound bombs near the quarry during the strike.",
+        "Valdor dropped aid over the quarry during the strike.",
+    ],
+)
+def test_dropping_bombs_or_aid_drops_no_demand(reader: Reader, text: str) -> None:
+    assert [s.shift for s in read(reader, text, "valdor", "walkout")] == []
+
+
+def test_dropping_a_demand_is_still_a_move(reader: Reader) -> None:
+    (s,) = read(reader, "The union dropped its demand for a pay raise.", "crew", "raise")
+    assert s.shift == "softer"
+
+
+def test_a_cue_in_a_relative_clause_acts_on_the_noun_it_hangs_on(reader: Reader) -> None:
+    text = "The contract offer that Valdor rejected would have ended the strike in a month."
+    assert [s.stance for s in read(reader, text, "valdor", "offer")] == ["reject"]
+    assert read(reader, text, "valdor", "walkout") == []
+    # "that" after a verb opens a reported clause, not a relative one.
+    text = "The union said that Valdor rejected the strike."
+    assert [s.stance for s in read(reader, text, "valdor", "walkout")] == ["reject"]
