@@ -267,6 +267,8 @@ class Statement:
     # the object is an offer the text calls new or different ("accepted a new proposal"): not
     # the offer a seed may have rejected
     fresh_offer: bool = False
+    # the figure the object names, with its unit ("%", "$", ""): "a 30% raise" is (30.0, "%")
+    amount: tuple[float, str] | None = None
     trace: StatementTrace | None = field(default=None, compare=False, repr=False)
 
 
@@ -286,6 +288,7 @@ class BaselinePosition:
     # the seed rejected the other side's offer or reply ("dismissed Hamas's latest offer"): a
     # no to those terms, not to every deal
     counterpart: bool = False
+    amount: tuple[float, str] | None = None  # the figure the position names ("a 25% raise")
     seed_date: date | None = None  # when the seed document was published, if it says
     seed_source: str | None = None  # where it was published, if it says
 

@@ -134,6 +134,7 @@ def build_baseline(
             seed_file=name,
             attribution=s.attribution,
             counterpart=s.counterpart and s.score < 0,
+            amount=s.amount,
         )
         for key, (s, name) in best.items()
     }

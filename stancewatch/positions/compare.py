@@ -11,6 +11,7 @@ from stancewatch.models import (
     ChangeKind,
     Statement,
 )
+from stancewatch.positions.amounts import amount_direction
 from stancewatch.positions.baseline import ATTRIBUTION_RANK, SeedSentences, sentence_key
 from stancewatch.positions.confidence import confidence, confidence_factors
 
@@ -68,7 +69,27 @@ def classify(
         return "hardening"  # a new condition on a yes
     if abs(v) > abs(b) and b > 0:
         return "softening"  # a condition dropped
-    return "reaffirmed"
+    return _amount_move(baseline, s, concession_no)
+
+
+# Stances that give what the issue names (more of it is a concession) or ask for it.
+_GIVING = frozenset({"propose", "accept", "commit", "support", "accept_if", "accept_partial"})
+_ASKING = frozenset({"demand"})
+
+
+def _amount_move(baseline: BaselinePosition, s: Statement, imposed: bool) -> ChangeKind:
+    """A same-side statement naming another figure than the baseline's: "a 30% raise" from
+    one who offered 25% gives ground; asking more, or imposing more, is a harder line."""
+    if s.amount is None or baseline.amount is None or baseline.score <= 0 or s.score <= 0:
+        return "reaffirmed"
+    if baseline.stance not in _GIVING | _ASKING:
+        return "reaffirmed"
+    moved = amount_direction(
+        s.amount, baseline.amount, giving=baseline.stance in _GIVING, imposed=imposed
+    )
+    if moved is None:
+        return "reaffirmed"
+    return "softening" if moved == "softer" else "hardening"
 
 
 _SHIFTS = ("reversal", "softening", "hardening")

@@ -86,6 +86,7 @@ class Engine:
             (doc.name, reader.read(doc.text, judge_scope=False).statements) for doc in documents
         ]
         baseline = _with_seed_meta(build_baseline(readings, overrides), documents)
+        baseline = _with_amounts(baseline, reader)
         parts: list[str | bytes] = [watchlist_path.read_bytes()]
         if overrides_path is not None and overrides_path.is_file():
             parts.append(overrides_path.read_bytes())
@@ -165,3 +166,21 @@ def _with_seed_meta(
         else p
         for p in baseline
     )
+
+
+def _with_amounts(
+    baseline: Sequence[BaselinePosition], reader: Reader
+) -> tuple[BaselinePosition, ...]:
+    """Baseline positions set by the analyst with the figure their text names ("offered a 25%
+    raise"), so that a later offer can be compared by amount."""
+    out = []
+    for p in baseline:
+        if p.amount is None and p.pinned and p.text:
+            statements = reader.read(p.text, judge_scope=False).statements
+            amount = next(
+                (s.amount for s in statements if (s.actor, s.issue) == (p.actor, p.issue)),
+                None,
+            )
+            p = replace(p, amount=amount) if amount is not None else p
+        out.append(p)
+    return tuple(out)

@@ -47,6 +47,7 @@ _IMPLICIT_CUES = {
     "laden": "a phrase the watchlist lists under the issue's for/against: a stance by itself",
     "goal": "the goal of the course the holder keeps ('until …', 'in order to …'): a demand",
     "own_proposal": "the subject's own proposal ('its proposal'): proposed by the subject",
+    "offer_content": "what the actor's offer contains ('X's offer includes …'): proposed by X",
     "agent": "an agent noun listed under for/against ('mediators'), for its actors",
     "condition": "what a 'not … unless/until' condition asks for: the holder's demand",
 }

@@ -39,7 +39,7 @@ def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
     goals = goal_stances(text, obj, unit)
     if goals:
         return goals
-    own = own_proposal(text, obj, unit)
+    own = own_proposal(text, obj, unit) or offer_content(text, obj, unit)
     if own:
         return own
     modal = stance.modal_before(text, obj.start)
@@ -167,3 +167,27 @@ def narrated(text: str, obj: IssueMention, unit: Unit) -> bool:
     if frame is not None:
         return frame.source is None and frame.kind in ("unnamed", "outsider")
     return unit.speaker is None and _EXPECTED.search(text) is not None
+
+
+# "Boeing's best and final offer includes pay raises of 30%", "the latest Boeing four-year offer
+# includes a 38% wage increase": what an actor's offer contains, the actor proposes.
+_OFFER_INCLUDES = re.compile(
+    r"^(?:['’]s?)?\s+(?:[\w“”\"'’-]+\s+){0,4}?(?:offer|proposal|plan|package|counteroffer|"
+    r"counterproposal)[”\"’]?\s+(?:now\s+|also\s+)?(?:includes|included|would include|contains|"
+    r"contained|provides for|provided for|offers|offered|gives|gave)\s+(?:[\w$%,.-]+\s+){0,3}?$",
+    re.IGNORECASE,
+)
+
+
+def offer_content(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
+    """What an actor's offer contains ("Boeing's offer includes a 30% raise"): the actor
+    proposes it."""
+    for m in unit.mentions:
+        if m.actor is None or m.end > obj.start or obj.start - m.end > 90:
+            continue
+        if _OFFER_INCLUDES.match(text[m.end : obj.start]):
+            label, score = polarised("propose", 1.0, obj.polarity)
+            found = Found(m, obj, label, score, obj.start, None, False, None, m.resolved)
+            found.cue, found.cue_how = text[m.start : obj.start].strip(), "offer_content"
+            return [found]
+    return []

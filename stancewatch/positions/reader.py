@@ -62,6 +62,7 @@ class Reader:
             [self.mentions.matcher, self.issues.matcher, self.scope.include, self.scope.exclude]
         )
         self.kinds = {a.id: a.kind for a in watchlist.actors}
+        self.imposed = frozenset(i.id for i in watchlist.issues if i.concession == "no")
 
     def read(
         self,
@@ -103,7 +104,7 @@ class Reader:
         statements: list[Statement] = []
         last_issues: list[IssueMention] = []
         for unit in units:
-            found, objects = read_sentence(unit, last_issues, self.issues.package)
+            found, objects = read_sentence(unit, last_issues, self.issues.package, self.imposed)
             if objects:
                 last_issues = objects
             if unit.scope == "out":

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from stancewatch.positions import cues, stance
+from stancewatch.positions.amounts import amount_direction, amounts
 from stancewatch.positions.attribution import frame_at
 from stancewatch.positions.claims import claimant_of, counterparts, fresh_offer
 from stancewatch.positions.holders import (
@@ -71,11 +72,15 @@ _PASSIVE_REMOVAL = re.compile(r"\b(?:to be|be|been|being)\s+(?:\w+ly\s+)?$", re.
 
 
 def read_sentence(
-    unit: Unit, last_issues: list[IssueMention], package: str | None
+    unit: Unit,
+    last_issues: list[IssueMention],
+    package: str | None,
+    imposed: frozenset[str] = frozenset(),
 ) -> tuple[list[Found], list[IssueMention]]:
     """A sentence's stances, and the issues it mentions (what a later "it" may refer to).
 
-    package: the issue a bare "the proposal" or "its demands" stands for (the watchlist's deal).
+    package: the issue a bare "the proposal" or "its demands" stands for (the watchlist's deal);
+    imposed: the issues that are a measure one side imposes (a larger amount bites harder).
     """
     text = unit.text
     issues = unit.issues
@@ -218,6 +223,13 @@ def read_sentence(
                 polarity = -polarity  # "called for the duties to be dropped"
             elif obj.start < cue.end and anaphor_removed(text, cue.end):
                 polarity = -polarity  # "demanding that they be scrapped"
+            amount, earlier = amounts(text, obj)
+            moved = shift
+            if moved is None and negation is None and cls in cues.POSITIVE_CLASSES:
+                # "offered a 30% raise, up from 25%": a better offer by amount gives ground.
+                moved = amount_direction(
+                    amount, earlier, giving=cls != cues.DEMAND, imposed=obj.issue in imposed
+                )
             for h in holders:
                 found.append(
                     Found(
@@ -225,7 +237,7 @@ def read_sentence(
                         obj,
                         *polarised(label, score, polarity),
                         anchor.start,
-                        shift,
+                        moved,
                         hedge,
                         condition,
                         resolved or h.resolved,
@@ -238,6 +250,7 @@ def read_sentence(
                         claimant=claimant,
                         counterpart=counterparts(text, obj, h, unit.mentions),
                         fresh_offer=fresh_offer(text, obj),
+                        amount=amount,
                     )
                 )
         if condition is not None and label == "reject_unless":
@@ -268,6 +281,12 @@ def read_sentence(
         if obj.start in claimed:
             continue
         implicit = implicit_stances(text, obj, unit)
+        for f in implicit:
+            f.amount, earlier = amounts(text, obj)
+            if f.shift is None and f.negation is None and f.score > 0:
+                f.shift = amount_direction(
+                    f.amount, earlier, giving=f.label != "demand", imposed=obj.issue in imposed
+                )
         if implicit:
             found += implicit
             objects_seen.append(obj)

@@ -58,6 +58,7 @@ class Found:
     partial: bool = False
     counterpart: bool = False  # the object is another actor's offer or reply
     fresh_offer: bool = False  # the object is an offer called new or different
+    amount: tuple[float, str] | None = None  # the figure the object names ("a 30% raise")
     claimant: Mention | None = None  # another actor whose claim this is ("citing X's refusal")
 
 
@@ -142,5 +143,6 @@ def to_statement(unit: Unit, f: Found, explain: bool = False) -> Statement:
         resolved=f.resolved,
         counterpart=f.counterpart,
         fresh_offer=f.fresh_offer,
+        amount=f.amount,
         trace=statement_trace(unit, f, frame, why, recap) if explain else None,
     )

@@ -180,3 +180,58 @@ def test_a_cue_in_a_relative_clause_acts_on_the_noun_it_hangs_on(reader: Reader)
     # "that" after a verb opens a reported clause, not a relative one.
     text = "The union said that Valdor rejected the strike."
     assert [s.stance for s in read(reader, text, "valdor", "walkout")] == ["reject"]
+
+
+@pytest.mark.parametrize(
+    ("text", "shift"),
+    [
+        ("Stonebrook offered a 12% pay raise, up from 9% in its first offer.", "softer"),
+        ("Stonebrook proposed a wage increase of 8%, down from 9% last month.", "firmer"),
+        ("Stonebrook offered to lift the raise from 9% to 12% on Monday.", "softer"),
+    ],
+)
+def test_a_better_offer_by_amount_gives_ground(reader: Reader, text: str, shift: str) -> None:
+    (s,) = read(reader, text, "stonebrook", "raise")
+    assert s.shift == shift
+
+
+def test_asking_for_more_is_a_harder_line(reader: Reader) -> None:
+    text = "The union demanded a 20% pay raise, up from 15% in March."
+    (s,) = read(reader, text, "crew", "raise")
+    assert s.stance == "demand" and s.shift == "firmer"
+
+
+def test_what_an_actors_offer_includes_it_proposes(reader: Reader) -> None:
+    text = "Stonebrook's revised four-year offer includes a 12% pay raise."
+    (s,) = read(reader, text, "stonebrook", "raise")
+    assert s.stance == "propose" and s.amount == (12.0, "%")
+
+
+def test_an_offer_compared_with_the_baselines_figure(reader: Reader) -> None:
+    offered = BaselinePosition(
+        "stonebrook:raise", "stonebrook", "raise", "propose", 1.0, "", "", amount=(9.0, "%")
+    )
+    (more,) = read(reader, "Stonebrook offered a 12% pay raise.", "stonebrook", "raise")
+    (same,) = read(reader, "Stonebrook offered a 9% pay raise.", "stonebrook", "raise")
+    (less,) = read(reader, "Stonebrook offered a 7% pay raise.", "stonebrook", "raise")
+    assert [classify(offered, s) for s in (more, same, less)] == [
+        "softening",
+        "reaffirmed",
+        "hardening",
+    ]
+    asked = replace(offered, stance="demand", amount=(15.0, "%"))
+    (lower,) = read(reader, "Stonebrook demanded a 12% pay raise.", "stonebrook", "raise")
+    assert classify(asked, lower) == "softening"
+    # A measure one side imposes bites harder with a larger figure, whoever states it.
+    assert classify(offered, more, concession_no=True) == "hardening"
+
+
+def test_an_analysts_baseline_text_gives_its_figure(tmp_path: Path) -> None:
+    (tmp_path / "watchlist.toml").write_text(WATCHLIST)
+    (tmp_path / "overrides.toml").write_text(
+        '[[set]]\nactor = "stonebrook"\nissue = "raise"\nstance = "propose"\n'
+        'text = "Stonebrook offered a 9% pay raise over three years."\n'
+    )
+    engine = Engine.from_parts(tmp_path / "watchlist.toml", tmp_path / "overrides.toml", ())
+    (position,) = engine.baseline
+    assert position.amount == (9.0, "%")
