@@ -185,6 +185,21 @@ _CUES: list[tuple[str, str]] = [
         r"(?:go|goes|going|went|gone|press(?:es|ed|ing)?|push(?:es|ed|ing)?) ahead with|"
         r"proceed(?:s|ed|ing)? with",
     ),
+    # Acts that step out of talks or a process: "mediation is on hold", "recalled its team".
+    (SUSPEND, r"(?:put|puts|putting|placed|places) on hold|on hold"),
+    (
+        SUSPEND,
+        r"paus(?:e|es|ed|ing)(?= (?:its |their |his |our |the )?(?:\w+ )?(?:talks|negotiations|"
+        r"mediation|efforts|participation|contacts)\b)",
+    ),
+    (
+        SUSPEND,
+        r"(?:withdr(?:aw|aws|ew|awn|awing)|recall(?:s|ed|ing)?|pull(?:s|ed|ing)? (?:out|back)|"
+        r"br(?:ing|ings|ought|inging)(?= (?:its|their|his|our|the) (?:\w+ )?(?:team|delegation|"
+        r"negotiators) home))(?= (?:its|their|his|our|the) (?:\w+ )?(?:team|delegation|"
+        r"negotiators|envoys?|mediators?)\b)",
+    ),
+    (SUSPEND, r"stall(?:s|ed|ing)?(?= (?:its|their|his|our) (?:\w+ )?efforts\b)"),
     (REJECT, r"vot(?:e|es|ed|ing) against|vot(?:e|es|ed|ing) no on"),
     (ACCEPT, r"vot(?:e|es|ed|ing) (?:for|in favou?r of)|vot(?:e|es|ed|ing) yes on"),
     (ACCEPT, r"engag(?:e|es|ed|ing) in|t(?:ake|akes|ook|aking) part in|participat\w* in"),
@@ -273,7 +288,7 @@ POSTNOMINAL = re.compile(
     r"unfounded$|groundless$|baseless$|discriminatory$|unwarranted$|illegitimate$|"
     r"continues$|continued$|continue$|continuing$|go on$|goes on$|went on$|stopped$|"
     r"good basis$|right (?:decision|step)$|achievable$|attainable$|doable$|within reach$|"
-    r"open mind$",
+    r"open mind$|on hold$",
     re.IGNORECASE,
 )
 

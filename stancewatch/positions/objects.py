@@ -71,7 +71,10 @@ CONTENT_SUBJECT = re.compile(
 
 ANAPHORIC_OBJECT = re.compile(
     r"^\s+(?:it|this|that|them|these|those|the (?:idea|move|request|call|demand|plan|"
-    r"document|response|text|initiative|terms))(?![\w])",
+    r"document|response|text|initiative|terms))(?![\w])"
+    # "insisted it will not open talks": "it" subject of a clause, not the cue's object
+    r"(?!\s+(?:will|would|can|could|must|should|shall|has|had|have|is|was|were|are|does|did|"
+    r"won['’]t|wouldn['’]t|can['’]t|cannot)\b)",
     re.IGNORECASE,
 )
 
@@ -88,7 +91,9 @@ _CONTENT = re.compile(
 
 INNER_NEGATION = re.compile(
     r"\b(?:that|which)\s+(?:\w+\s+)?(?:not|never|fails?|failed)\b|\bdid\s+not\b|"
-    r"\bdoes\s+not\b|n['’]t\b|\bwithout\b",
+    r"\bdoes\s+not\b|n['’]t\b|\bwithout\b"
+    # "insisted it will not open discussions": the demanded content is a refusal
+    r"|\b(?:will|would|could|can|must|should|shall)\s+(?:not|never)\b",
     re.IGNORECASE,
 )
 

@@ -235,3 +235,27 @@ def test_an_analysts_baseline_text_gives_its_figure(tmp_path: Path) -> None:
     engine = Engine.from_parts(tmp_path / "watchlist.toml", tmp_path / "overrides.toml", ())
     (position,) = engine.baseline
     assert position.amount == (9.0, "%")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Valdor said it would stall its efforts in the talks until both sides show seriousness.",
+        "Valdor is withdrawing its delegation from the talks at the quarry.",
+        "Valdor has recalled its negotiating team from the talks.",
+        "Valdor has put its mediation on hold until both sides show seriousness.",
+        "Valdor paused its mediation on Friday.",
+    ],
+)
+def test_acts_that_step_out_of_talks_are_moves(reader: Reader, text: str) -> None:
+    assert [s.score for s in read(reader, text, "valdor", "talks")] == [-1.0]
+
+
+def test_pausing_a_pay_increase_is_no_step_out_of_talks(reader: Reader) -> None:
+    text = "Stonebrook's cuts include pausing pay increases for promotions at the quarry."
+    assert [s.score for s in read(reader, text, "stonebrook", "raise") if s.score < 0] == []
+
+
+def test_insisting_it_will_not_is_a_refusal(reader: Reader) -> None:
+    text = "Valdor insisted it will not open talks until the strike ends."
+    assert [s.score for s in read(reader, text, "valdor", "talks")] == [-1.0]
