@@ -180,6 +180,19 @@ def read_sentence(
             holder_how = "coordinated"
         else:
             holders = find_holders(text, anchor.start, anchor.end, cue, unit)
+        appeal_span = _appeal_at(text, anchor.start, unit)
+        if appeal_span is not None:
+            content_start, callers = appeal_span
+            if not text[content_start : anchor.start].strip() and cls in cues.POSITIVE_CLASSES:
+                # "pressed both sides to accept the framework": the caller's demand.
+                holders = [h for h in holders if h.actor in callers]
+                cls = cues.DEMAND
+            else:
+                # "we ask Boeing ... by presenting a contract", "called on Israel's leaders to
+                # be firm in their commitment": what the addressees are asked to do further on
+                # is no stance of theirs, nor of the caller before the appeal; only a caller
+                # named inside the content keeps its own words.
+                holders = [h for h in holders if h.start >= content_start and h.actor in callers]
         if not holders:
             continue
         previous_holders = holders
@@ -301,6 +314,31 @@ def read_sentence(
         if f.shift is None and f.holder.actor in shifts:
             f.shift = shifts[f.holder.actor]
     return found, objects_seen or [i for i in issues if not i.laden]
+
+
+# "asked Boeing not to miss ...", "called on Israel's leaders to be firm ...", "urging them to
+# ...": an appeal's verb, its addressees, then what they are asked to do.
+_APPEAL_OPENING = re.compile(
+    r"\b(?:urg(?:e|es|ed|ing)|ask(?:s|ed|ing)?|call(?:s|ed|ing)? (?:up)?on|press(?:es|ed|ing)?|"
+    r"push(?:es|ed|ing)?|pressur(?:e|es|ed|ing)|encourag(?:e|es|ed|ing)|implor(?:e|es|ed|ing)|"
+    r"appeal(?:s|ed|ing)? to)\s+(?:[\w'’.,-]+\s+){1,6}?(?:not\s+)?to\s",
+    re.IGNORECASE,
+)
+_APPEAL_ENDS = re.compile(r"[;:]\s|[\"”]|\s[—–]\s|,\s+(?:but|while|whereas|although|said)\b")
+
+
+def _appeal_at(text: str, position: int, unit: Unit) -> tuple[int, set[str | None]] | None:
+    """Where the content of an appeal holding a position starts and who makes the appeal, or
+    None outside any appeal."""
+    for m in _APPEAL_OPENING.finditer(text, 0, position):
+        if m.end() > position:
+            continue
+        end = _APPEAL_ENDS.search(text, m.end())
+        if end is not None and end.start() <= position:
+            continue
+        callers = find_holders(text, m.start(), m.start() + 1, None, unit)
+        return m.end(), {c.actor for c in callers}
+    return None
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:

@@ -259,3 +259,21 @@ def test_pausing_a_pay_increase_is_no_step_out_of_talks(reader: Reader) -> None:
 def test_insisting_it_will_not_is_a_refusal(reader: Reader) -> None:
     text = "Valdor insisted it will not open talks until the strike ends."
     assert [s.score for s in read(reader, text, "valdor", "talks")] == [-1.0]
+
+
+def test_what_an_appeals_addressees_are_asked_to_do_further_on_is_no_ones_stance(
+    reader: Reader,
+) -> None:
+    text = (
+        '"We ask Stonebrook not to miss the chance to settle this by presenting a contract '
+        'that ends the strike," the union said.'
+    )
+    assert read(reader, text, "crew", "offer") == []
+    assert read(reader, text, "stonebrook", "offer") == []
+    text = "Valdor called on the union's leaders to be firm in their commitment to the talks."
+    assert read(reader, text, "crew", "talks") == []
+
+
+def test_the_first_thing_an_appeal_asks_is_the_callers_demand(reader: Reader) -> None:
+    text = "Valdor is pressing both sides to accept the contract offer."
+    assert [(s.stance, s.score) for s in read(reader, text, "valdor", "offer")] == [("demand", 1.0)]
