@@ -50,6 +50,10 @@ def classify(
             # it "could" live with less than it asked ("may be willing to") is.
             hedged_news = s.modality == "hedged" and not s.background
             return "softening" if hedged_news else "reaffirmed"
+        if s.stance == "open" and b < 0 and s.shift is None and s.fresh_offer:
+            # Considering a new offer after saying no to the last one is procedure, not a
+            # step toward it.
+            return "reaffirmed"
         return "reaffirmed" if s.shift == "firmer" else "softening"
     if _sign(v) != _sign(b):
         if s.shift == "softer":

@@ -15,7 +15,7 @@ from stancewatch.positions.holders import (
     with_coordinated_subject,
 )
 from stancewatch.positions.issues import IssueMention
-from stancewatch.positions.objects import plan_content
+from stancewatch.positions.objects import hypothetical, plan_content
 from stancewatch.positions.units import Found, Unit, polarised
 
 # "Mediators were expected to meet": the reporter's expectation, not anyone's stated position.
@@ -23,8 +23,9 @@ _EXPECTED = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+ly\s+)?expected\s+to\b", 
 
 # "the demand to remain in the corridor": the content of a position noun is not the subject's.
 _NOUN_COMPLEMENT = re.compile(
-    r"\b(?:the|a|an|this|that|any|such)\s+(?:[\w-]+\s+)?(?:demands?|calls?|proposals?|plans?|"
-    r"ideas?|requests?|insistence|offers?|conditions?|suggestions?|push)\s+(?:to|for|of|that)\s+"
+    r"\b(?:the|a|an|this|that|any|such)\s+(?:[\w-]+\s+){0,2}(?:demands?|calls?|proposals?|plans?|"
+    r"ideas?|requests?|insistence|offers?|conditions?|suggestions?|push|deadlines?)\s+"
+    r"(?:to|for|of|that)\s+"
     r"(?:[\w'’-]+\s+)?$",
     re.IGNORECASE,
 )
@@ -48,6 +49,8 @@ def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
         return []
     if obj.laden and modal is None and narrated(text, obj, unit):
         return []
+    if obj.laden and hypothetical(text, obj.start):
+        return []  # "a bonus if they ratify", "contingent on the workers voting to ratify"
     if obj.laden and _NOUN_COMPLEMENT.search(text[max(0, obj.start - 60) : obj.start]):
         return []
     if obj.laden and _CONTRAST.search(text[: obj.start]):

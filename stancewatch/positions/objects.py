@@ -102,6 +102,7 @@ _SAID_THAT = re.compile(r"\b(?:said|says|told \w+|stated|added|insisted)(?:\s+th
 _HYPOTHETICAL = re.compile(
     r"(?<![\w])(?:if|whether|unless|provided(?: that)?|providing(?: that)?|"
     r"on (?:the )?condition(?: that)?|as long as|so long as|"
+    r"(?:contingent|conditional|dependent|conditioned) (?:up)?on|"
     r"(?:suggestions?|claims?|reports?|speculation|notion|"
     r"idea|accusations?|allegations?|rumou?rs?|fears?|hopes?) that)\s+(?:[\w'’-]+\s+){0,6}$",
     re.IGNORECASE,

@@ -277,3 +277,35 @@ def test_what_an_appeals_addressees_are_asked_to_do_further_on_is_no_ones_stance
 def test_the_first_thing_an_appeal_asks_is_the_callers_demand(reader: Reader) -> None:
     text = "Valdor is pressing both sides to accept the contract offer."
     assert [(s.stance, s.score) for s in read(reader, text, "valdor", "offer")] == [("demand", 1.0)]
+
+
+LADEN = WATCHLIST.replace(
+    'terms = ["contract offer", "offer", "proposal", "contract"]',
+    'terms = ["contract offer", "offer", "proposal", "contract"]\nfor = ["ratif*"]',
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The offer is contingent on the union voting to ratify it by Friday.",
+        "Stonebrook will pay a bonus if the union members ratify the contract this week.",
+        "Stonebrook angered the union by setting a Friday deadline for ratification.",
+    ],
+)
+def test_a_stance_phrase_in_a_condition_or_a_deadline_is_no_stance(
+    tmp_path: Path, text: str
+) -> None:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(LADEN)
+    laden = Reader(load_watchlist(path))
+    assert read(laden, text, "crew", "offer") == []
+    assert [s.score for s in read(laden, "The union voted to ratify the offer.", "crew", "offer")]
+
+
+def test_considering_a_new_offer_after_a_no_is_no_softening(reader: Reader) -> None:
+    no = BaselinePosition("crew:offer", "crew", "offer", "reject", -1.0, "", "")
+    (s,) = read(reader, "The union is considering the new contract offer.", "crew", "offer")
+    assert s.stance == "open" and classify(no, s) == "reaffirmed"
+    (old,) = read(reader, "The union is considering the contract offer again.", "crew", "offer")
+    assert classify(no, old) == "softening"
