@@ -2,24 +2,29 @@
 
 Usage: .venv/bin/python benchmarks/bench_queries.py [--statements 1000000] [--repeat 5]
 
-Builds (once per size, under storage/bench/) a database with the current schema holding
+Builds (once per size and schema version, under storage/bench/) a database holding
 --statements statements over two years of articles (10 per article), a fifth of them with a
-change, and one baseline; then prints the median query time of store.latest_positions and
-store.list_changes(since 7 days) in this process, and the median wall time of the two CLI
-commands (interpreter start and imports included).
+change, and one baseline, written through the store's own batch writes (so latest_statements
+is kept as a run keeps it). Then prints the median query time of store.latest_positions and
+store.list_changes(since 7 days) in this process, the median wall time of the two CLI commands
+(interpreter start and imports included), and what one run batch (50 articles, 500 statements)
+costs to write into that database, rolled back afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from stancewatch import store
+from stancewatch.models import Article, Attribution, BaselinePosition, Change, Statement
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -27,84 +32,95 @@ ACTORS = ("israel", "hamas", "united_states", "qatar", "egypt", "palestinian_aut
 ISSUES = ("ceasefire", "hostages", "withdrawal", "end_of_war", "aid", "prisoners", "rafah")
 STANCES = ("reject", "reject_if", "open", "accept_if", "accept")
 VERSION = "bench-v1"
+TWO_YEARS = timedelta(days=730)
+CHUNK = 10_000  # articles per write batch while building
+
+
+def baseline() -> list[BaselinePosition]:
+    return [
+        BaselinePosition(f"{a}:{i}", a, i, "reject", -1.0, "Seed sentence.", "seed.txt")
+        for a in ACTORS
+        for i in ISSUES
+    ]
+
+
+def generated(
+    first: int, count: int, total: int, now: datetime, rng: random.Random
+) -> tuple[list[Article], list[tuple[str, Statement]], list[tuple[str, Change]]]:
+    """Articles first .. first+count-1 of `total`, spread evenly over two years up to `now`,
+    with 10 statements each; every fifth sentence of one's own also gives a change."""
+    by_id = {p.id: p for p in baseline()}
+    articles, statements, changes = [], [], []
+    for n in range(first, first + count):
+        url = f"https://news.example/a/{n}"
+        published = now - TWO_YEARS * (total - n) / total
+        articles.append(
+            Article(url, url, f"feed-{n % 50}", f"guid-{n}", f"Article {n}", None, published,
+                    "en", f"Body of article {n}", "page", f"hash-{n}")
+        )  # fmt: skip
+        for index in range(10):
+            s = n * 10 + index
+            attribution: Attribution = (
+                "third_party" if s % 7 == 0 else "reported" if s % 3 == 0 else "direct"
+            )
+            actor, issue = rng.choice(ACTORS), rng.choice(ISSUES)
+            level = rng.randrange(len(STANCES))
+            stance, score = STANCES[level], (level - 2) / 2.0
+            sentence = f"Sentence {s}."
+            statements.append(
+                (url, Statement(actor, issue, stance, score, attribution, sentence, index,
+                                background=s % 11 == 0))
+            )  # fmt: skip
+            if index % 5 == 0 and attribution != "third_party":
+                kind = "reversal" if score > 0 else "softening" if score == 0 else "reaffirmed"
+                changes.append(
+                    (url, Change(actor, issue, kind, stance, score, sentence, attribution, 0.7,
+                                 by_id[f"{actor}:{issue}"]))
+                )  # fmt: skip
+    return articles, statements, changes
 
 
 def build(path: Path, statements: int) -> None:
-    """Fill a new database with generated rows, set-based (a minute for a million)."""
+    """Fill a new database through the store's batch writes (a few minutes for a million)."""
     articles = max(1, statements // 10)
     now = datetime.now(UTC)
-    with store.open_db(path) as con, store.transaction(con):
-        con.execute(
-            """
-            INSERT INTO baseline_versions VALUES ($v, $n, $now, $now)
-            """,
-            {"v": VERSION, "n": len(ACTORS) * len(ISSUES), "now": now},
-        )
-        con.execute(
-            """
-            INSERT INTO baseline_positions
-            SELECT $v, a.actor || ':' || i.issue, a.actor, i.issue, 'reject', -1.0,
-                   'Seed sentence.', 'seed.txt', 'direct', false, $now
-            FROM (SELECT unnest($actors) AS actor) AS a, (SELECT unnest($issues) AS issue) AS i
-            """,
-            {"v": VERSION, "now": now, "actors": list(ACTORS), "issues": list(ISSUES)},
-        )
-        con.execute(
-            """
-            INSERT INTO articles (id, canonical_url, url, feed_id, guid, title, published,
-                                  text, text_source, content_hash, fetched_at, run_id)
-            SELECT i, 'https://news.example/a/' || i, 'https://news.example/a/' || i,
-                   'feed-' || (i % 50), 'guid-' || i, 'Article ' || i,
-                   $now - to_seconds(CAST(($n - i) * 63072000 / $n AS BIGINT)),
-                   'Body of article ' || i, 'page', md5(i::VARCHAR),
-                   $now - to_seconds(CAST(($n - i) * 63072000 / $n AS BIGINT)), 'bench'
-            FROM range($n) AS t(i)
-            """,
-            {"n": articles, "now": now},
-        )
-        con.execute(
-            """
-            INSERT INTO statements
-            SELECT 'https://news.example/a/' || (s // 10),
-                   $actors[1 + (hash(s) % 6)::INTEGER], $issues[1 + (hash(s + 1) % 7)::INTEGER],
-                   $stances[1 + (s % 5)::INTEGER], ((s % 5) - 2) / 2.0,
-                   CASE WHEN s % 7 = 0 THEN 'third_party' WHEN s % 3 = 0 THEN 'reported'
-                        ELSE 'direct' END,
-                   'Sentence ' || s, s % 10, NULL, NULL, NULL, s % 11 = 0, $v, 'bench', $now
-            FROM range($n) AS t(s)
-            """,
-            {
-                "n": statements,
-                "v": VERSION,
-                "now": now,
-                "actors": list(ACTORS),
-                "issues": list(ISSUES),
-                "stances": list(STANCES),
-            },
-        )
-        con.execute(
-            """
-            INSERT INTO changes (canonical_url, actor, issue, kind, stance, score, baseline_id,
-                                 baseline_stance, baseline_score, baseline_text, evidence,
-                                 attribution, confidence, detected_at, baseline_version, run_id)
-            SELECT DISTINCT ON (canonical_url, actor, issue)
-                   canonical_url, actor, issue,
-                   CASE WHEN score > 0 THEN 'reversal' WHEN score = 0 THEN 'softening'
-                        ELSE 'reaffirmed' END,
-                   stance, score, actor || ':' || issue, 'reject', -1.0, 'Seed sentence.',
-                   sentence, attribution, 0.7, $now, $v, 'bench'
-            FROM statements
-            WHERE sentence_index % 5 = 0 AND attribution <> 'third_party'
-            """,
-            {"now": now, "v": VERSION},
-        )
+    rng = random.Random(7)
+    with store.open_db(path, publish=False) as con:
+        store.save_baseline(con, baseline(), VERSION)
+        for first in range(0, articles, CHUNK):
+            batch = generated(first, min(CHUNK, articles - first), articles, now, rng)
+            with store.transaction(con):
+                store.add_articles(con, batch[0], "bench")
+                store.add_statements(con, batch[1], "bench", VERSION)
+                store.add_changes(con, batch[2], "bench", VERSION)
 
 
-def median_ms(action: object, repeat: int) -> float:
+def write_cost_ms(path: Path, repeat: int) -> float:
+    """Median ms to write one run batch (50 new articles, 500 statements, their changes) into
+    the database, latest_statements upkeep included; each batch is rolled back."""
+    rng = random.Random(3)
+    with store.open_db(path, publish=False) as con:
+        total = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+        now = datetime.now(UTC) + timedelta(hours=1)
+
+        def one_batch() -> None:
+            articles, statements, changes = generated(total, 50, total, now, rng)
+            con.begin()
+            try:
+                store.add_articles(con, articles, "bench-batch")
+                store.add_statements(con, statements, "bench-batch", VERSION)
+                store.add_changes(con, changes, "bench-batch", VERSION)
+            finally:
+                con.rollback()
+
+        return median_ms(one_batch, repeat)
+
+
+def median_ms(action: Callable[[], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        action()  # type: ignore[operator]
+        action()
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 
@@ -149,6 +165,8 @@ def main() -> int:
             walls.append(time.perf_counter() - started)
         label = " ".join(command)
         print(f"{label:<20} command {statistics.median(walls):5.2f} s wall (start-up included)")
+    batch_ms = write_cost_ms(path, args.repeat)
+    print(f"write one run batch  {batch_ms:6.1f} ms (50 articles, 500 statements; rolled back)")
     return 0
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from stancewatch import __version__, pipeline, report, store
@@ -111,12 +110,21 @@ def run(
     warn_if_nothing_to_poll(settings.feed_list_path)
     if flow or settings.task_runner != "default":
         pipeline.load_inputs(settings)  # a bad feed list or seed fails here, in one line
+        from flows.server import NO_SERVER, prefect_api_url
+
+        if not prefect_api_url():
+            # Without a server Prefect starts a throwaway one: seconds per run, and the run never
+            # shows in a dashboard.
+            raise ConfigError(NO_SERVER)
         state_name, failed, result = run_flow(settings)
         out.print_json(data=result)
         err.print(f"flow run state: {state_name}")
         if failed:
             raise typer.Exit(1)
         return
+    # rich.progress costs ~0.1 s to import; only `run` draws a bar.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(
         TextColumn("{task.description}", markup=False),
         BarColumn(),

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from stancewatch import documents, pipeline, report
+from stancewatch import pipeline, report
 from stancewatch.cli.explain_output import baseline_explanation, comparison_explanation
 from stancewatch.cli.output import (
     DbOpt,
@@ -105,10 +105,12 @@ def compare(
     ] = False,
 ) -> None:
     """Compare articles with the baseline and show what changed."""
+    from stancewatch import documents  # loads httpx and trafilatura: only compare needs them
     from stancewatch.positions import Engine
 
     settings = load_settings(seeds)
     engine = Engine.from_seeds(settings.seeds_dir)
+
     inputs = documents.expand_sources(sources)
     for source in inputs:
         text, title = documents.load_document(source, settings)

@@ -10,9 +10,8 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -23,6 +22,9 @@ from stancewatch import report, store
 from stancewatch.errors import ConfigError, StancewatchError
 from stancewatch.safe_text import json_document, terminal_line
 from stancewatch.settings import Settings
+
+if TYPE_CHECKING:
+    import duckdb
 
 # The CLI may start Prefect; it must not try to reach the internet with usage reports.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

@@ -7,10 +7,9 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from stancewatch.store.reads import _rows as rows_of
-from stancewatch.store.staging import FLOAT, INT, TEXT, row_count, staged, utc
+from stancewatch.store.staging import FLOAT, INT, INT_LIST, TEXT, row_count, staged, utc
 
 _CURRENT = """
     coalesce((SELECT baseline_version FROM baseline_versions
@@ -20,7 +19,7 @@ _STORY_COLUMNS = {
     "canonical_url": TEXT,
     "story_id": TEXT,
     "similarity": FLOAT,
-    "signature": pa.list_(pa.int64()),
+    "signature": INT_LIST,
 }
 _LINK_COLUMNS = {"change_id": INT, "event_id": INT}
 _GRADE_COLUMNS = {

@@ -8,6 +8,8 @@ import duckdb
 
 from stancewatch.errors import DatabaseError, SchemaVersionError
 from stancewatch.store.events_schema import events_schema
+from stancewatch.store.latest import FILL_LATEST
+from stancewatch.store.latest_schema import latest_schema
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "stories, position events, review, edits", events_schema(_CURRENT_VERSION)),
     Migration(4, "feed health: backoff, auto-disable, text yield", _FEED_HEALTH),
     Migration(5, "runs: prefect flow run id and end note", _RUN_FLOW_RUN),
+    Migration(
+        6,
+        "stated_at kept on write; latest_statements",
+        latest_schema(_CURRENT_VERSION, FILL_LATEST),
+    ),
 )  # fmt: skip
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -9,6 +9,7 @@ from datetime import datetime
 import duckdb
 
 from stancewatch.models import Article, FeedEntry
+from stancewatch.store.latest import recompute_latest_of_article
 from stancewatch.store.staging import TEXT, TIMESTAMP, row_count, staged
 
 
@@ -102,12 +103,15 @@ def save_revision(
 def forget_statements(
     con: duckdb.DuckDBPyConnection, canonical_url: str, baseline_version: str
 ) -> int:
-    """Drop an article's statements of one baseline version (its text was replaced)."""
-    return row_count(
+    """Drop an article's statements of one baseline version (its text was replaced); the
+    latest statements that came from it are computed again from what remains."""
+    dropped = row_count(
         con,
         "DELETE FROM statements WHERE canonical_url = ? AND baseline_version = ?",
         [canonical_url, baseline_version],
     )
+    recompute_latest_of_article(con, canonical_url, baseline_version)
+    return dropped
 
 
 def article_changes(

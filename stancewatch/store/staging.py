@@ -6,26 +6,45 @@ import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import duckdb
-import pyarrow as pa
+if TYPE_CHECKING:
+    import duckdb
 
 T = TypeVar("T")
 
-TEXT = pa.string()
-INT = pa.int64()
-FLOAT = pa.float64()
-BOOL = pa.bool_()
-TIMESTAMP = pa.timestamp("us", tz="UTC")
-DATE = pa.date32()
-TEXT_LIST = pa.list_(pa.string())
+# Column types by name: pyarrow (~0.1 s to import) loads only when rows are staged, so a query
+# command or a run that only polls never pays for it.
+TEXT = "text"
+INT = "int"
+FLOAT = "float"
+BOOL = "bool"
+TIMESTAMP = "timestamp"
+DATE = "date"
+TEXT_LIST = "text_list"
+INT_LIST = "int_list"
+
+
+def _arrow_type(name: str) -> Any:
+    import pyarrow as pa
+
+    types = {
+        TEXT: pa.string(),
+        INT: pa.int64(),
+        FLOAT: pa.float64(),
+        BOOL: pa.bool_(),
+        TIMESTAMP: pa.timestamp("us", tz="UTC"),
+        DATE: pa.date32(),
+        TEXT_LIST: pa.list_(pa.string()),
+        INT_LIST: pa.list_(pa.int64()),
+    }
+    return types[name]
 
 
 @contextmanager
 def staged(
     con: duckdb.DuckDBPyConnection,
-    columns: Mapping[str, pa.DataType],
+    columns: Mapping[str, str],
     rows: Sequence[Sequence[Any]],
 ) -> Iterator[str]:
     """Register `rows` (tuples in `columns` order) as a relation; yields its name.
@@ -33,11 +52,13 @@ def staged(
     Row-at-a-time inserts run at about a thousand rows a second; one Arrow batch read by
     a single INSERT ... SELECT runs at hundreds of thousands.
     """
+    import pyarrow as pa
+
     names = list(columns)
     by_column = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     table = pa.table(
         {
-            name: pa.array(values, type=columns[name])
+            name: pa.array(values, type=_arrow_type(columns[name]))
             for name, values in zip(names, by_column, strict=True)
         }
     )
@@ -47,6 +68,11 @@ def staged(
         yield relation
     finally:
         con.unregister(relation)
+
+
+def column_list(columns: Mapping[str, object], prefix: str = "") -> str:
+    """`a, b, c` (or `s.a, s.b, s.c` with a prefix) for an INSERT's or SELECT's column list."""
+    return ", ".join(prefix + name for name in columns)
 
 
 def first_by_key(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:

@@ -117,3 +117,100 @@ def test_a_first_version_database_gains_the_seed_columns(tmp_path: Path) -> None
     # Rows stored before the migration keep their values, with no date or source.
     assert con.execute("SELECT id, seed_date FROM baseline_positions").fetchall() == [("a:b", None)]
     con.close()
+
+
+def _database_at(path: Path, version: int) -> duckdb.DuckDBPyConnection:
+    """A database file made by the schema as it stood at `version` (what an older stancewatch
+    wrote)."""
+    con = duckdb.connect(str(path))
+    con.execute("SET TimeZone = 'UTC'").fetchall()
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+    ).fetchall()
+    for migration in MIGRATIONS[:version]:
+        for statement in migration.statements:
+            con.execute(statement).fetchall()
+        con.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+            [migration.version, migration.name],
+        ).fetchall()
+    return con
+
+
+def test_upgrading_a_version_5_database_keeps_every_query_answer(tmp_path: Path) -> None:
+    published = datetime(2024, 3, 2, 9, 0, tzinfo=UTC)
+    con = _database_at(tmp_path / "old.duckdb", 5)
+    con.execute(
+        "INSERT INTO baseline_versions VALUES ('v1', 2, now(), now() - INTERVAL 1 DAY), "
+        "('v2', 1, now(), now())"
+    ).fetchall()
+    for version, actor, issue in (("v1", "hamas", "truce"), ("v1", "israel", "truce"),
+                                  ("v2", "hamas", "truce")):  # fmt: skip
+        con.execute(
+            "INSERT INTO baseline_positions (baseline_version, id, actor, issue, stance, score, "
+            "text, seed_file, attribution, saved_at) "
+            "VALUES (?, ?, ?, ?, 'demand', 1.0, 'Seed.', 's.txt', 'direct', now())",
+            [version, f"{actor}:{issue}", actor, issue],
+        ).fetchall()
+    # One article with a publication date, one without (stated when it was stored).
+    con.execute(
+        "INSERT INTO articles (canonical_url, url, title, text, text_source, content_hash, "
+        "fetched_at, published) VALUES "
+        "('u1', 'u1?ref=rss', 'One', 't', 'page', 'h1', now(), $p), "
+        "('u2', 'u2', 'Two', 't', 'feed', 'h2', now() - INTERVAL 2 HOUR, NULL)",
+        {"p": published},
+    ).fetchall()
+    rows = [
+        ("u1", "hamas", "reject", "direct", False, 0, "v1", "now() - INTERVAL 3 DAY"),
+        ("u1", "hamas", "accept_if", "direct", False, 1, "v1", "now() - INTERVAL 3 DAY"),
+        ("u1", "hamas", "accept", "third_party", False, 2, "v1", "now() - INTERVAL 3 DAY"),
+        ("u2", "israel", "open", "reported", False, 0, "v1", "now() - INTERVAL 1 HOUR"),
+        ("u2", "israel", "reject", "direct", True, 1, "v1", "now() - INTERVAL 1 HOUR"),
+        ("u2", "hamas", "reject", "direct", False, 4, "v2", "now() - INTERVAL 1 HOUR"),
+    ]
+    for url, actor, stance, attribution, background, index, version, stored in rows:
+        con.execute(
+            "INSERT INTO statements (canonical_url, actor, issue, stance, score, attribution, "
+            "sentence, sentence_index, background, baseline_version, stored_at) "
+            f"VALUES (?, ?, 'truce', ?, 0.0, ?, ?, ?, ?, ?, {stored})",
+            [url, actor, stance, attribution, f"{actor} {stance}", index, background, version],
+        ).fetchall()
+    for url, version in (("u1", "v2"), ("u2", "v2"), ("u1", "v1")):
+        con.execute(
+            "INSERT INTO changes (canonical_url, actor, issue, kind, stance, score, evidence, "
+            "attribution, confidence, detected_at, baseline_version) "
+            "VALUES (?, 'hamas', 'truce', 'softening', 'accept_if', 0.0, 'S', 'direct', 0.7, "
+            "now(), ?)",
+            [url, version],
+        ).fetchall()
+    queries = {
+        view: f"SELECT * FROM {view} ORDER BY ALL"
+        for view in ("latest_positions", "recent_changes", "actor_timeline", "position_events")
+    }
+    answers = {}
+    saved = iter(range(1, 10))
+
+    def make_current(version: str) -> None:  # the views read the version saved last
+        con.execute(
+            "UPDATE baseline_versions SET last_saved_at = make_timestamptz(2030, 1, ?, 0, 0, 0) "
+            "WHERE baseline_version = ?",
+            [next(saved), version],
+        ).fetchall()
+
+    for current in ("v2", "v1"):
+        make_current(current)
+        answers[current] = {view: con.execute(sql).fetchall() for view, sql in queries.items()}
+    assert [p[:3] for p in answers["v1"]["latest_positions"]] == [
+        ("hamas", "truce", "accept_if"),
+        ("israel", "truce", "open"),
+    ]
+    assert [p[:3] for p in answers["v2"]["latest_positions"]] == [("hamas", "truce", "reject")]
+
+    assert migrate(con) == LATEST_VERSION
+
+    for current in ("v1", "v2"):
+        make_current(current)
+        after = {view: con.execute(sql).fetchall() for view, sql in queries.items()}
+        assert after == answers[current], current
+    con.close()

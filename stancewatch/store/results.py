@@ -1,13 +1,13 @@
-"""Batch writes of articles, engine results, runs and item errors; each is idempotent."""
+"""What a run stores: articles and engine results (baseline, statements, changes); idempotent."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 
 import duckdb
 
-from stancewatch.models import Article, BaselinePosition, Change, ItemFailure, RunSummary, Statement
+from stancewatch.models import Article, BaselinePosition, Change, Statement
+from stancewatch.store.latest import keep_latest
 from stancewatch.store.staging import (
     BOOL,
     DATE,
@@ -15,6 +15,7 @@ from stancewatch.store.staging import (
     INT,
     TEXT,
     TIMESTAMP,
+    column_list,
     first_by_key,
     row_count,
     staged,
@@ -77,30 +78,6 @@ _CHANGE_COLUMNS = {
     "attribution": TEXT,
     "confidence": FLOAT,
 }
-_ERROR_COLUMNS = {
-    "stage": TEXT,
-    "url": TEXT,
-    "feed_id": TEXT,
-    "error_class": TEXT,
-    "message": TEXT,
-}
-_RUN_COUNTS = (
-    "feeds_polled",
-    "feeds_not_modified",
-    "feeds_failed",
-    "entries_seen",
-    "entries_new",
-    "articles_stored",
-    "articles_from_feed",
-    "statements_stored",
-    "changes_stored",
-)
-
-
-def _columns(columns: Mapping[str, object], prefix: str = "") -> str:
-    return ", ".join(prefix + name for name in columns)
-
-
 # --- articles --------------------------------------------------------------------------------
 
 
@@ -129,8 +106,8 @@ def add_articles(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], ru
         return row_count(
             con,
             f"""
-            INSERT INTO articles ({_columns(_ARTICLE_COLUMNS)}, fetched_at, run_id)
-            SELECT {_columns(_ARTICLE_COLUMNS, "s.")}, now(), $run_id
+            INSERT INTO articles ({column_list(_ARTICLE_COLUMNS)}, fetched_at, run_id)
+            SELECT {column_list(_ARTICLE_COLUMNS, "s.")}, now(), $run_id
             FROM {stage} AS s
             WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.canonical_url = s.canonical_url)
             """,
@@ -168,8 +145,8 @@ def save_baseline(
             con,
             f"""
             INSERT INTO baseline_positions
-                (baseline_version, {_columns(_BASELINE_COLUMNS)}, saved_at)
-            SELECT $version, {_columns(_BASELINE_COLUMNS, "s.")}, now()
+                (baseline_version, {column_list(_BASELINE_COLUMNS)}, saved_at)
+            SELECT $version, {column_list(_BASELINE_COLUMNS, "s.")}, now()
             FROM {stage} AS s
             WHERE NOT EXISTS (SELECT 1 FROM baseline_positions AS b
                               WHERE b.baseline_version = $version AND b.id = s.id)
@@ -219,13 +196,20 @@ def add_statements(
         for url, s in unique
     ]
     with staged(con, _STATEMENT_COLUMNS, values) as stage:
-        return row_count(
+        # A statement is stated when its article was published, else when it is stored.
+        stated = f"""
+            SELECT s.*, coalesce(a.published, now()) AS stated_at
+            FROM {stage} AS s
+            LEFT JOIN articles AS a ON a.canonical_url = s.canonical_url
+        """
+        added = row_count(
             con,
             f"""
             INSERT INTO statements
-                ({_columns(_STATEMENT_COLUMNS)}, baseline_version, run_id, stored_at)
-            SELECT {_columns(_STATEMENT_COLUMNS, "s.")}, $version, $run_id, now()
-            FROM {stage} AS s
+                ({column_list(_STATEMENT_COLUMNS)}, baseline_version, run_id, stored_at,
+                 stated_at)
+            SELECT {column_list(_STATEMENT_COLUMNS, "s.")}, $version, $run_id, now(), s.stated_at
+            FROM ({stated}) AS s
             WHERE NOT EXISTS (
                 SELECT 1 FROM statements AS t
                 WHERE t.baseline_version = $version AND t.canonical_url = s.canonical_url
@@ -234,6 +218,19 @@ def add_statements(
             """,
             {"version": baseline_version, "run_id": run_id},
         )
+        # Folded in as stored (a statement written again keeps when it was first stated).
+        keep_latest(
+            con,
+            f"""
+            SELECT t.* FROM statements AS t
+            JOIN {stage} AS s
+              ON t.canonical_url = s.canonical_url AND t.sentence_index = s.sentence_index
+             AND t.actor = s.actor AND t.issue = s.issue AND t.stance = s.stance
+            WHERE t.baseline_version = $version
+            """,
+            baseline_version,
+        )
+        return added
 
 
 def add_changes(
@@ -268,9 +265,12 @@ def add_changes(
         return row_count(
             con,
             f"""
-            INSERT INTO changes ({_columns(_CHANGE_COLUMNS)}, detected_at, baseline_version, run_id)
-            SELECT {_columns(_CHANGE_COLUMNS, "s.")}, now(), $version, $run_id
+            INSERT INTO changes
+                ({column_list(_CHANGE_COLUMNS)}, detected_at, baseline_version, run_id, stated_at)
+            SELECT {column_list(_CHANGE_COLUMNS, "s.")}, now(), $version, $run_id,
+                   coalesce(a.published, a.fetched_at, now())
             FROM {stage} AS s
+            LEFT JOIN articles AS a ON a.canonical_url = s.canonical_url
             WHERE NOT EXISTS (
                 SELECT 1 FROM changes AS c
                 WHERE c.baseline_version = $version AND c.canonical_url = s.canonical_url
@@ -283,139 +283,11 @@ def add_changes(
 
 def delete_results_for_version(con: duckdb.DuckDBPyConnection, baseline_version: str) -> None:
     """Forget the statements and changes computed against one baseline version."""
-    for table in ("statements", "changes"):
+    for table in ("statements", "changes", "latest_statements"):
         row_count(con, f"DELETE FROM {table} WHERE baseline_version = ?", [baseline_version])
 
 
 def delete_results_except(con: duckdb.DuckDBPyConnection, baseline_version: str) -> None:
     """Forget the statements and changes of every baseline version but this one."""
-    for table in ("statements", "changes"):
+    for table in ("statements", "changes", "latest_statements"):
         row_count(con, f"DELETE FROM {table} WHERE baseline_version <> ?", [baseline_version])
-
-
-# --- runs and errors -------------------------------------------------------------------------
-
-
-def start_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
-    """Record that a run began (a second call for the same run id changes nothing)."""
-    row_count(
-        con,
-        """
-        INSERT INTO runs (run_id, started_at, status, flow_run_id) VALUES (?, ?, ?, ?)
-        ON CONFLICT (run_id) DO NOTHING
-        """,
-        [summary.run_id, summary.started_at, summary.status, summary.flow_run_id],
-    )
-
-
-def abandon_stale_runs(con: duckdb.DuckDBPyConnection, current_run_id: str) -> list[str]:
-    """Mark runs still 'running' (other than the current one) 'abandoned'; returns their ids.
-
-    Call it only while holding the run lock: then no other run is alive, and a 'running'
-    row is a run that was killed or crashed before it could record its end. Each gets an
-    item error saying so.
-    """
-    stale = [
-        str(run_id)
-        for (run_id,) in con.execute(
-            "SELECT run_id FROM runs WHERE status = 'running' AND run_id <> $current",
-            {"current": current_run_id},
-        ).fetchall()
-    ]
-    if not stale:
-        return []
-    con.execute(
-        """
-        UPDATE runs SET status = 'abandoned', finished_at = coalesce(finished_at, now())
-        WHERE list_contains($stale, run_id)
-        """,
-        {"stale": stale},
-    )
-    for run_id in stale:
-        add_item_errors(
-            con,
-            run_id,
-            [
-                ItemFailure(
-                    "run",
-                    None,
-                    None,
-                    "Abandoned",
-                    f"the run ended without recording its end (killed or crashed); "
-                    f"marked abandoned by run {current_run_id}",
-                )
-            ],
-        )
-    return stale
-
-
-def finish_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
-    """Record a run's outcome: status, counts, error count and finish time (now if unset)."""
-    finished = summary.finished_at or datetime.now(UTC)
-    counts = [getattr(summary, name) for name in _RUN_COUNTS]
-    errors = len(summary.errors)
-    names = ", ".join(_RUN_COUNTS)
-    placeholders = ", ".join("?" for _ in _RUN_COUNTS)
-    updates = ", ".join(f"{name} = excluded.{name}" for name in _RUN_COUNTS)
-    row_count(
-        con,
-        f"""
-        INSERT INTO runs (run_id, started_at, finished_at, status, errors, flow_run_id, {names})
-        VALUES (?, ?, ?, ?, ?, ?, {placeholders})
-        ON CONFLICT (run_id) DO UPDATE SET
-            finished_at = excluded.finished_at, status = excluded.status,
-            errors = excluded.errors,
-            flow_run_id = coalesce(excluded.flow_run_id, runs.flow_run_id), {updates}
-        """,
-        [
-            summary.run_id,
-            summary.started_at,
-            finished,
-            summary.status,
-            errors,
-            summary.flow_run_id,
-            *counts,
-        ],
-    )
-
-
-def end_flow_run(
-    con: duckdb.DuckDBPyConnection, flow_run_id: str, status: str, note: str
-) -> list[str]:
-    """Close the still-running runs of a Prefect flow run (crashed, cancelled, failed).
-
-    Returns the run ids it closed; a run that already finished keeps its outcome.
-    """
-    rows = con.execute(
-        """
-        UPDATE runs SET status = ?, note = ?, finished_at = now()
-        WHERE flow_run_id = ? AND status = 'running'
-        RETURNING run_id
-        """,
-        [status, note, flow_run_id],
-    ).fetchall()
-    return [str(row[0]) for row in rows]
-
-
-def add_item_errors(
-    con: duckdb.DuckDBPyConnection, run_id: str, failures: Sequence[ItemFailure]
-) -> int:
-    """Record a run's per-item failures; the same failure twice in one run is kept once."""
-    unique = first_by_key(failures, lambda f: f)
-    rows = [(f.stage, f.url, f.feed_id, f.error_class, f.message) for f in unique]
-    with staged(con, _ERROR_COLUMNS, rows) as stage:
-        return row_count(
-            con,
-            f"""
-            INSERT INTO item_errors (run_id, occurred_at, {_columns(_ERROR_COLUMNS)})
-            SELECT $run_id, now(), {_columns(_ERROR_COLUMNS, "s.")}
-            FROM {stage} AS s
-            WHERE NOT EXISTS (
-                SELECT 1 FROM item_errors AS e
-                WHERE e.run_id = $run_id AND e.stage = s.stage
-                  AND e.url IS NOT DISTINCT FROM s.url
-                  AND e.feed_id IS NOT DISTINCT FROM s.feed_id
-                  AND e.error_class = s.error_class AND e.message = s.message)
-            """,
-            {"run_id": run_id},
-        )

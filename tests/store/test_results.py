@@ -1,4 +1,4 @@
-"""Tests for stancewatch.store.writes: idempotent batches of articles, results, runs, errors."""
+"""Tests for stancewatch.store.results: idempotent batches of articles, baselines, results."""
 
 from __future__ import annotations
 
@@ -14,22 +14,15 @@ from stancewatch.models import (
     Article,
     BaselinePosition,
     Change,
-    ItemFailure,
-    RunSummary,
     Statement,
 )
 from stancewatch.store import (
     add_articles,
     add_changes,
-    add_item_errors,
     add_statements,
     delete_results_for_version,
-    finish_run,
-    list_errors,
-    list_runs,
     open_db,
     save_baseline,
-    start_run,
     stored_articles,
 )
 
@@ -192,61 +185,6 @@ def test_delete_results_for_version_keeps_other_versions(con: duckdb.DuckDBPyCon
         assert versions == [("v2",)]
     assert add_statements(con, [(URL, statement())], "run-2", "v1") == 1
     assert add_changes(con, [(URL, change())], "run-2", "v1") == 1
-
-
-def test_run_is_started_then_finished_with_its_counts(con: duckdb.DuckDBPyConnection) -> None:
-    summary = RunSummary("run-7", started_at=datetime(2024, 2, 7, 12, 0, tzinfo=UTC))
-    start_run(con, summary)
-    start_run(con, summary)
-    assert [(r["run_id"], r["status"], r["finished_at"]) for r in list_runs(con)] == [
-        ("run-7", "running", None)
-    ]
-
-    summary.status = "partial"
-    summary.feeds_polled = 4
-    summary.feeds_failed = 1
-    summary.articles_stored = 9
-    summary.changes_stored = 2
-    summary.errors.append(ItemFailure("fetch", "https://x.example", "wire", "FetchError", "503"))
-    summary.finished_at = datetime(2024, 2, 7, 12, 3, tzinfo=UTC)
-    finish_run(con, summary)
-
-    (run,) = list_runs(con)
-    assert run["status"] == "partial"
-    assert run["started_at"] == summary.started_at
-    assert run["finished_at"] == summary.finished_at
-    assert (run["feeds_polled"], run["feeds_failed"], run["articles_stored"]) == (4, 1, 9)
-    assert (run["changes_stored"], run["errors"]) == (2, 1)
-
-
-def test_finish_without_start_still_records_the_run(con: duckdb.DuckDBPyConnection) -> None:
-    summary = RunSummary("run-8", started_at=datetime(2024, 2, 7, 12, 0, tzinfo=UTC))
-    summary.status = "failed"
-
-    finish_run(con, summary)
-
-    (run,) = list_runs(con)
-    assert (run["run_id"], run["status"]) == ("run-8", "failed")
-    assert run["finished_at"] is not None
-
-
-def test_item_errors_are_recorded_once_per_run(con: duckdb.DuckDBPyConnection) -> None:
-    failures = [
-        ItemFailure("fetch", "https://x.example/1", "wire", "FetchTimeoutError", "timed out"),
-        ItemFailure("poll", None, "daily", "HTTPStatusError", "HTTP 500"),
-        ItemFailure("poll", None, "daily", "HTTPStatusError", "HTTP 500"),
-    ]
-
-    assert add_item_errors(con, "run-1", failures) == 2
-    assert add_item_errors(con, "run-1", failures) == 0
-    assert add_item_errors(con, "run-2", failures[:1]) == 1
-
-    errors = list_errors(con, run_id="run-1")
-    assert {(e["stage"], e["feed_id"], e["url"], e["message"]) for e in errors} == {
-        ("fetch", "wire", "https://x.example/1", "timed out"),
-        ("poll", "daily", None, "HTTP 500"),
-    }
-    assert len(list_errors(con)) == 3
 
 
 def test_baseline_keeps_the_seed_documents_date_and_source(

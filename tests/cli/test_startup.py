@@ -1,0 +1,76 @@
+"""Start-up cost: commands load only what they use; `run --flow` without a server says so."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SEEDS_DIR
+
+BIN = Path(sys.executable).parent
+NETWORK_AND_EXTRACTION = {"trafilatura", "lxml", "httpx", "feedparser", "prefect"}
+HEAVY = NETWORK_AND_EXTRACTION | {"duckdb", "pyarrow"}
+
+
+def loaded_after(code: str) -> set[str]:
+    """Top-level modules a fresh interpreter holds after running `code`."""
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    return set(result.stdout.split())
+
+
+def test_the_command_line_loads_no_stage_library_until_a_command_needs_it() -> None:
+    loaded = loaded_after(
+        "import stancewatch.cli, stancewatch.pipeline, stancewatch.store, stancewatch.ingest, "
+        "stancewatch.events"
+    )
+    assert not loaded & HEAVY
+
+
+def test_version_loads_nothing_heavy() -> None:
+    loaded = loaded_after(
+        "from stancewatch.cli import app\n"
+        "try:\n    app(['--version'])\nexcept SystemExit:\n    pass"
+    )
+    assert "stancewatch" in loaded
+    assert not loaded & HEAVY
+
+
+def test_a_query_command_loads_the_database_but_not_the_network_or_extraction(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "q.duckdb"
+    subprocess.run([str(BIN / "stancewatch"), "db", "migrate", "--db", str(db)], check=True)
+    for command in (["positions"], ["changes", "--since", "7d"]):
+        loaded = loaded_after(
+            "from stancewatch.cli import app\n"
+            f"try:\n    app([*{command!r}, '--db', {str(db)!r}])\nexcept SystemExit:\n    pass"
+        )
+        assert "duckdb" in loaded
+        assert not loaded & (NETWORK_AND_EXTRACTION | {"pyarrow"}), command
+
+
+def test_run_flow_without_a_prefect_server_says_how_to_start_one(tmp_path: Path) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feeds]]\nid = "wire"\nurl = "http://127.0.0.1:9/feed.xml"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")  # no profile naming a server
+    result = subprocess.run(
+        [
+            *(str(BIN / "stancewatch"), "run", "--flow", "--seeds", str(SEEDS_DIR)),
+            *("--feeds", str(feeds), "--db", str(tmp_path / "f.duckdb")),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "prefect server start" in lines[0]
+    assert "PREFECT_API_URL" in lines[0]
+    assert not (tmp_path / "f.duckdb").exists()
