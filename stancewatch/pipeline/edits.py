@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from stancewatch import store
-from stancewatch.ingest import HttpClient, extract_article
+from stancewatch import ingest, store
 from stancewatch.models import Article, Change, ItemFailure
 from stancewatch.pipeline.work import FeedPoll, describe_failure
-from stancewatch.positions import Engine
 from stancewatch.settings import Settings
+
+if TYPE_CHECKING:
+    from stancewatch.positions import Engine
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def _refetch(
 ) -> tuple[list[_Refetch], list[ItemFailure]]:
     done: list[_Refetch] = []
     failures: list[ItemFailure] = []
-    with HttpClient(settings) as client:
+    with ingest.HttpClient(settings) as client:
         for page in pages:
             entry = page.entry
             try:
@@ -108,7 +110,10 @@ def _refetch(
                 if result.not_modified:
                     done.append(_Refetch(page, None, page.etag, page.last_modified))
                     continue
-                article = extract_article(result, entry, min_text_chars=settings.min_text_chars)
+                # Extraction (trafilatura, lxml) loads only when a page is fetched again.
+                article = ingest.extract_article(
+                    result, entry, min_text_chars=settings.min_text_chars
+                )
             except Exception as exc:  # one page's trouble must not stop the others
                 failures.append(
                     describe_failure(exc, stage="recheck", url=entry.url, feed_id=entry.feed_id)

@@ -15,14 +15,7 @@ import duckdb
 
 from stancewatch import store
 from stancewatch.errors import ConfigError
-from stancewatch.events import (
-    ChangeItem,
-    EventDraft,
-    StoryIndex,
-    group_changes,
-    render_timeline,
-    signature,
-)
+from stancewatch.events import ChangeItem, EventDraft, group_changes, render_timeline
 from stancewatch.models import BaselinePosition, Statement
 from stancewatch.positions import classify
 from stancewatch.settings import Settings
@@ -41,6 +34,8 @@ class EventsOutcome:
 
 def group_stories(con: duckdb.DuckDBPyConnection) -> int:
     """Place every article not yet in a story; returns how many were placed."""
+    from stancewatch.events import StoryIndex, signature  # only a run with new articles
+
     index = StoryIndex()
     for url, story, known in store.story_signatures(con):
         index.add_known(url, known, story)
@@ -144,12 +139,17 @@ def group_events(
 
 
 def update_events(settings: Settings, run_id: str | None = None) -> EventsOutcome:
-    """The monitor's events step: open the database, group, close."""
-    with (
-        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
-        store.transaction(con),
-    ):
-        return group_events(con, window_days=settings.event_window_days, run_id=run_id)
+    """The monitor's events step: open the database, group, close. With nothing to group (a
+    run that stored nothing new) it writes nothing and publishes no new read snapshot."""
+    with store.open_db(
+        settings.db_path, busy_timeout=settings.db_busy_timeout, publish=False
+    ) as con:
+        if not store.events_pending(con):
+            return EventsOutcome()
+        with store.transaction(con):
+            outcome = group_events(con, window_days=settings.event_window_days, run_id=run_id)
+        store.publish_snapshot(con, settings.db_path)
+        return outcome
 
 
 def write_timeline(settings: Settings, path: Path | None = None) -> Path:

@@ -38,7 +38,10 @@ def begin_run(
     ) as con:
         store.abandon_stale_runs(con, summary.run_id)
         store.sync_feeds(con, feeds)
-        store.save_baseline(con, engine.baseline, engine.baseline_version)
+        # The version hashes the seeds: when it is already the current one, the baseline
+        # need not be read from the seed documents again (an idle run never reads them).
+        if store.current_baseline_version(con) != engine.baseline_version:
+            store.save_baseline(con, engine.baseline, engine.baseline_version)
         store.start_run(con, summary)
         return store.feed_states(con)
 

@@ -2,20 +2,26 @@
 
 Pure: text and seed files in, records out; no network or database. Other stages use only the
 names below (the engine is the usual entry point); the reader's helper modules are private.
+Each module is imported on first use (a run with nothing to read never loads the reader).
 """
 
-from stancewatch.positions.baseline import baseline_version, build_baseline
-from stancewatch.positions.compare import classify, compare
-from stancewatch.positions.engine import ENGINE_VERSION, Engine, SeedStatement
-from stancewatch.positions.reader import Reader
-from stancewatch.positions.watchlist import (
-    OVERRIDES_FILE,
-    WATCHLIST_FILE,
-    SeedDocument,
-    load_overrides,
-    load_seed_documents,
-    load_watchlist,
-)
+from typing import TYPE_CHECKING
+
+from stancewatch.lazy import lazy_names
+
+if TYPE_CHECKING:
+    from stancewatch.positions.baseline import baseline_version, build_baseline
+    from stancewatch.positions.compare import classify, compare
+    from stancewatch.positions.engine import ENGINE_VERSION, Engine, SeedStatement
+    from stancewatch.positions.reader import Reader
+    from stancewatch.positions.watchlist import (
+        OVERRIDES_FILE,
+        WATCHLIST_FILE,
+        SeedDocument,
+        load_overrides,
+        load_seed_documents,
+        load_watchlist,
+    )
 
 __all__ = [
     "ENGINE_VERSION",
@@ -33,3 +39,23 @@ __all__ = [
     "load_seed_documents",
     "load_watchlist",
 ]
+
+__getattr__ = lazy_names(
+    __name__,
+    {
+        "ENGINE_VERSION": "engine",
+        "Engine": "engine",
+        "OVERRIDES_FILE": "watchlist",
+        "Reader": "reader",
+        "SeedDocument": "watchlist",
+        "SeedStatement": "engine",
+        "WATCHLIST_FILE": "watchlist",
+        "baseline_version": "baseline",
+        "build_baseline": "baseline",
+        "classify": "compare",
+        "compare": "compare",
+        "load_overrides": "watchlist",
+        "load_seed_documents": "watchlist",
+        "load_watchlist": "watchlist",
+    },
+)

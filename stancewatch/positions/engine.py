@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stancewatch.errors import ConfigError
 from stancewatch.models import BaselinePosition, Comparison, Override, Statement, Watchlist
@@ -17,7 +18,6 @@ from stancewatch.positions.baseline import (
     seed_sentences,
 )
 from stancewatch.positions.compare import compare, compare_explained
-from stancewatch.positions.reader import Reader
 from stancewatch.positions.watchlist import (
     OVERRIDES_FILE,
     WATCHLIST_FILE,
@@ -27,17 +27,26 @@ from stancewatch.positions.watchlist import (
     load_watchlist,
 )
 
+if TYPE_CHECKING:
+    from stancewatch.positions.reader import Reader
+
 #: Bumped whenever the engine's reading of text changes, so stored results can be told apart.
 ENGINE_VERSION = "0.2.0"
 
 
 class Engine:
-    """A watchlist, its compiled reader and the baseline built from the seed documents."""
+    """A watchlist, its compiled reader and the baseline built from the seed documents.
+
+    Compiling the reader and reading the seed documents cost about a second; an engine made
+    from seeds does both on first use of `reader`, `baseline` or `seeds`, so a run with
+    nothing new, whose baseline version is already stored, never pays for them.
+    `baseline_version` is known at once (it hashes the inputs, not the reading).
+    """
 
     def __init__(
         self,
         watchlist: Watchlist,
-        baseline: tuple[BaselinePosition, ...],
+        baseline: tuple[BaselinePosition, ...] | None,
         baseline_version: str,
         reader: Reader | None = None,
         seeds: SeedSentences | None = None,
@@ -45,13 +54,52 @@ class Engine:
         overrides: Sequence[Override] = (),
     ) -> None:
         self.watchlist = watchlist
-        self.baseline = baseline
         self.baseline_version = baseline_version
-        self.reader = reader or Reader(watchlist)
-        self.seeds: SeedSentences = seeds or {}
         self.documents = tuple(documents)
         self.overrides = tuple(overrides)
         self.concession_no = frozenset(i.id for i in watchlist.issues if i.concession == "no")
+        self._reader = reader
+        self._baseline = baseline
+        # Given a baseline, the seed sentences are what the caller gave (none by default).
+        self._seeds: SeedSentences | None = seeds if baseline is None else (seeds or {})
+
+    @property
+    def reader(self) -> Reader:
+        if self._reader is None:
+            # The reader's modules (~0.4 s to import) load with it, not with the engine.
+            from stancewatch.positions.reader import Reader
+
+            self._reader = Reader(self.watchlist)
+        return self._reader
+
+    @property
+    def baseline(self) -> tuple[BaselinePosition, ...]:
+        if self._baseline is None:
+            self._read_seed_documents()
+        assert self._baseline is not None
+        return self._baseline
+
+    @property
+    def seeds(self) -> SeedSentences:
+        if self._seeds is None:
+            self._read_seed_documents()
+        assert self._seeds is not None
+        return self._seeds
+
+    def _read_seed_documents(self) -> None:
+        readings = [
+            (doc.name, self.reader.read(doc.text, judge_scope=False).statements)
+            for doc in self.documents
+        ]
+        baseline = _with_seed_meta(build_baseline(readings, self.overrides), self.documents)
+        self._baseline = _with_amounts(baseline, self.reader)
+        self._seeds = seed_sentences(readings)
+
+    def __getstate__(self) -> dict[str, object]:
+        # A copy for a worker process carries the baseline, read once here.
+        if self._baseline is None:
+            self._read_seed_documents()
+        return dict(self.__dict__)
 
     @classmethod
     def from_seeds(cls, seeds_dir: Path) -> Engine:
@@ -81,12 +129,6 @@ class Engine:
             raise ConfigError("watchlist not found", file=str(watchlist_path))
         watchlist = load_watchlist(watchlist_path)
         overrides = load_overrides(overrides_path, watchlist) if overrides_path else ()
-        reader = Reader(watchlist)
-        readings = [
-            (doc.name, reader.read(doc.text, judge_scope=False).statements) for doc in documents
-        ]
-        baseline = _with_seed_meta(build_baseline(readings, overrides), documents)
-        baseline = _with_amounts(baseline, reader)
         parts: list[str | bytes] = [watchlist_path.read_bytes()]
         if overrides_path is not None and overrides_path.is_file():
             parts.append(overrides_path.read_bytes())
@@ -95,9 +137,7 @@ class Engine:
             if doc.date or doc.source:  # seeds without metadata keep their earlier versions
                 parts += [str(doc.date), doc.source or ""]
         version = baseline_version(parts, ENGINE_VERSION)
-        return cls(
-            watchlist, baseline, version, reader, seed_sentences(readings), documents, overrides
-        )
+        return cls(watchlist, None, version, documents=documents, overrides=overrides)
 
     def compare_text(
         self, text: str, title: str | None = None, *, explain: bool = False

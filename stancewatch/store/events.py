@@ -45,6 +45,27 @@ def story_signatures(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, lis
     return [(url, story, list(sig)) for url, story, sig in rows]
 
 
+def events_pending(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether grouping has anything to do: an article in no story, a current-version change
+    never graded against the current position, or a move in no event."""
+    rows = con.execute(
+        f"""
+        SELECT EXISTS (
+                   SELECT 1 FROM articles AS a
+                   WHERE NOT EXISTS (SELECT 1 FROM stories AS s
+                                     WHERE s.canonical_url = a.canonical_url))
+            OR EXISTS (
+                   SELECT 1 FROM changes AS c
+                   WHERE c.baseline_version = {_CURRENT}
+                     AND (c.current_kind IS NULL
+                          OR (c.kind <> 'reaffirmed' AND c.withdrawn_at IS NULL
+                              AND NOT EXISTS (SELECT 1 FROM event_changes AS ec
+                                              WHERE ec.change_id = c.id))))
+        """
+    ).fetchall()
+    return bool(rows[0][0])
+
+
 def ungrouped_articles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """(canonical URL, text) of stored articles not yet in a story, oldest first."""
     rows = con.execute(

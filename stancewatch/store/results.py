@@ -167,6 +167,17 @@ def save_baseline(
     return added
 
 
+def current_baseline_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The baseline version the views compare against (the one saved last), if any."""
+    rows = con.execute(
+        """
+        SELECT baseline_version FROM baseline_versions
+        ORDER BY last_saved_at DESC, baseline_version DESC LIMIT 1
+        """
+    ).fetchall()
+    return str(rows[0][0]) if rows else None
+
+
 def add_statements(
     con: duckdb.DuckDBPyConnection,
     rows: Sequence[tuple[str, Statement]],
