@@ -41,28 +41,60 @@ def _arrow_type(name: str) -> Any:
     return types[name]
 
 
+#: Up to this many rows are staged as DuckDB lists (no pyarrow import: an idle run's feed
+#: states, a few hundred rows, cost less than importing pyarrow); more go through Arrow.
+SMALL_BATCH = 2_000
+
+_SQL_TYPES = {
+    TEXT: "VARCHAR",
+    INT: "BIGINT",
+    FLOAT: "DOUBLE",
+    BOOL: "BOOLEAN",
+    TIMESTAMP: "TIMESTAMPTZ",
+    DATE: "DATE",
+    TEXT_LIST: "VARCHAR[]",
+    INT_LIST: "BIGINT[]",
+}
+
+
 @contextmanager
 def staged(
     con: duckdb.DuckDBPyConnection,
     columns: Mapping[str, str],
     rows: Sequence[Sequence[Any]],
 ) -> Iterator[str]:
-    """Register `rows` (tuples in `columns` order) as a relation; yields its name.
+    """Make `rows` (tuples in `columns` order) a relation; yields its name.
 
-    Row-at-a-time inserts run at about a thousand rows a second; one Arrow batch read by
-    a single INSERT ... SELECT runs at hundreds of thousands.
+    Row-at-a-time inserts run at about a thousand rows a second; one Arrow batch (or, for a
+    small batch, one list per column) read by a single INSERT ... SELECT runs at hundreds of
+    thousands.
     """
-    import pyarrow as pa
-
     names = list(columns)
     by_column = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    relation = f"staged_{uuid.uuid4().hex}"
+    if len(rows) <= SMALL_BATCH:
+        # unnest() of several lists in one SELECT walks them side by side: one row per index.
+        selected = ", ".join(
+            f"unnest(${index}::{_SQL_TYPES[columns[name]]}[]) AS {name}"
+            for index, name in enumerate(names, start=1)
+        )
+        con.execute(
+            f"CREATE TEMPORARY TABLE {relation} AS SELECT {selected}",
+            [list(values) for values in by_column],
+        ).fetchall()
+        try:
+            yield relation
+        finally:
+            con.execute(f"DROP TABLE IF EXISTS {relation}").fetchall()
+        return
+    import pyarrow as pa
+
     table = pa.table(
         {
             name: pa.array(values, type=_arrow_type(columns[name]))
             for name, values in zip(names, by_column, strict=True)
         }
     )
-    relation = f"staged_{uuid.uuid4().hex}"
     con.register(relation, table)
     try:
         yield relation

@@ -16,6 +16,7 @@ NEVER_NEEDED_WHEN_IDLE = (
     "trafilatura",
     "lxml",
     "feedparser",
+    "pyarrow",
     "stancewatch.positions.reader",
     "stancewatch.pipeline.pages",
     "stancewatch.pipeline.page_worker",

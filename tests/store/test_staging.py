@@ -1,4 +1,4 @@
-"""Tests for stancewatch.store.staging: Arrow batches, in-batch dedup, row counts, UTC values."""
+"""Tests for stancewatch.store.staging: staged batches, in-batch dedup, row counts, UTC values."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ import pytest
 
 from stancewatch.store.staging import (
     BOOL,
+    DATE,
     FLOAT,
     INT,
+    INT_LIST,
+    SMALL_BATCH,
     TEXT,
     TEXT_LIST,
     TIMESTAMP,
@@ -41,14 +44,44 @@ def test_staged_rows_read_back_with_their_types() -> None:
     assert back[1] == ("b", None, None, None, None, [])
 
 
-def test_staged_relation_is_gone_after_the_block() -> None:
+@pytest.mark.parametrize("size", [0, 1, SMALL_BATCH, SMALL_BATCH + 1])
+def test_staged_relation_is_gone_after_the_block(size: int) -> None:
     con = duckdb.connect(":memory:")
 
-    with staged(con, {"name": TEXT}, []) as relation:
-        assert con.execute(f"SELECT count(*) FROM {relation}").fetchall() == [(0,)]
+    with staged(con, {"name": TEXT}, [(str(n),) for n in range(size)]) as relation:
+        assert con.execute(f"SELECT count(*) FROM {relation}").fetchall() == [(size,)]
 
     with pytest.raises(duckdb.CatalogException):
         con.execute(f"SELECT count(*) FROM {relation}").fetchall()
+
+
+def test_small_and_large_batches_stage_the_same_values_and_types() -> None:
+    # Small batches go in as DuckDB lists, large ones through Arrow: the same rows either way.
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'").fetchall()
+    columns = {**COLUMNS, "day": DATE, "numbers": INT_LIST}
+    at = datetime(2024, 2, 7, 14, 30, tzinfo=timezone(timedelta(hours=2)))
+    rows = [
+        (f"r{n}", n, n / 4, n % 2 == 0, at + timedelta(minutes=n), [f"t{n}"] * (n % 3),
+         (at + timedelta(days=n)).date(), list(range(n % 4)))
+        if n % 5
+        else (f"r{n}", None, None, None, None, [], None, [])
+        for n in range(SMALL_BATCH + 1)
+    ]  # fmt: skip
+
+    def read(batch: list[tuple[object, ...]]) -> tuple[list[tuple[object, ...]], list[str]]:
+        with staged(con, columns, batch) as relation:
+            values = con.execute(f"SELECT * FROM {relation} ORDER BY name").fetchall()
+            types = [row[1] for row in con.execute(f"DESCRIBE {relation}").fetchall()]
+        return values, types
+
+    small, small_types = read(rows[:SMALL_BATCH])
+    large, large_types = read(rows)
+
+    assert small_types == large_types
+    assert {row[0] for row in large} - {row[0] for row in small} == {f"r{SMALL_BATCH}"}
+    by_name = {row[0]: row for row in large}
+    assert all(by_name[row[0]] == row for row in small)
 
 
 def test_first_by_key_keeps_order_and_first_occurrence() -> None:
