@@ -168,15 +168,20 @@ def record_batch(
 
 def finish_run(settings: Settings, summary: RunSummary) -> RunSummary:
     """Close the run with its status; writes any failure not stored yet."""
+    return close_run(settings, summary)[0]
+
+
+def close_run(settings: Settings, summary: RunSummary) -> tuple[RunSummary, bool]:
+    """finish_run, and whether the events step will find anything to group (asked while the
+    database is open anyway, so a run with nothing new need not open it again for that)."""
     summary.finished_at = datetime.now(UTC)
     summary.status = RUN_STATUS[judge_run(summary).verdict]
-    with (
-        store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con,
-        store.transaction(con),
-    ):
-        store.add_item_errors(con, summary.run_id, summary.errors)
-        store.finish_run(con, summary)
-    return summary
+    with store.open_db(settings.db_path, busy_timeout=settings.db_busy_timeout) as con:
+        with store.transaction(con):
+            store.add_item_errors(con, summary.run_id, summary.errors)
+            store.finish_run(con, summary)
+        pending = store.events_pending(con)
+    return summary, pending
 
 
 def save_analyses(

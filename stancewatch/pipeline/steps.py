@@ -21,8 +21,8 @@ from stancewatch.pipeline.edits import RecheckOutcome, recheck_edits
 from stancewatch.pipeline.events import EventsOutcome, update_events, write_timeline
 from stancewatch.pipeline.runs import (
     begin_run,
+    close_run,
     fail_run,
-    finish_run,
     record_batch,
     record_polls,
     run_lock,
@@ -75,6 +75,7 @@ class MonitorRun:
     events: EventsOutcome = field(default_factory=EventsOutcome)
     timeline: Path | None = None
     rechecked: RecheckOutcome = field(default_factory=RecheckOutcome)
+    events_pending: bool = True  # finish-run's answer: is anything left to group?
     _pool: PagePool | None = field(default=None, repr=False, compare=False)
 
     def page_pool(self) -> PagePool:
@@ -197,12 +198,12 @@ def _keep_stored(run: MonitorRun, summary: RunSummary) -> None:
     run.outcomes = []
 
 
-def _finish(run: MonitorRun, _: Sequence[Any]) -> RunSummary:
-    return finish_run(run.settings, run.summary.copy())
+def _finish(run: MonitorRun, _: Sequence[Any]) -> tuple[RunSummary, bool]:
+    return close_run(run.settings, run.summary.copy())
 
 
-def _keep_summary(run: MonitorRun, summary: RunSummary) -> None:
-    run.summary = summary
+def _keep_finish(run: MonitorRun, result: tuple[RunSummary, bool]) -> None:
+    run.summary, run.events_pending = result
 
 
 def _recheck(run: MonitorRun, _: Sequence[Any]) -> RecheckOutcome:
@@ -214,6 +215,8 @@ def _keep_recheck(run: MonitorRun, outcome: RecheckOutcome) -> None:
 
 
 def _group_events(run: MonitorRun, _: Sequence[Any]) -> EventsOutcome:
+    if not run.events_pending and not run.rechecked.checked:
+        return EventsOutcome()  # nothing stored or re-read since everything was grouped
     return update_events(run.settings, run.summary.run_id)
 
 
@@ -242,7 +245,7 @@ STEPS: tuple[Step, ...] = (
         progress_label="pages",
     ),
     Step("store-pages", _store_batch, _keep_stored, per_batch=True, io=True),
-    Step("finish-run", _finish, _keep_summary, io=True),
+    Step("finish-run", _finish, _keep_finish, io=True),
     Step("recheck-edits", _recheck, _keep_recheck, io=True),
     Step("group-events", _group_events, _keep_events, io=True),
     Step("write-timeline", _write_timeline, _keep_timeline, io=True),
