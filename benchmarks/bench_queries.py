@@ -131,12 +131,35 @@ def import_seconds(command: list[str], env: dict[str, str]) -> float:
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> float:
-    times = []
+    return timings_ms(action, repeat)[0]
+
+
+def timings_ms(action: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median wall and median CPU milliseconds of `action` in this process (CPU counts
+    DuckDB's threads too: on a shared machine it is the steadier figure)."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        started, cpu = time.perf_counter(), time.process_time()
+        action()
+        walls.append((time.perf_counter() - started) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def command_timings(command: list[str], env: dict[str, str], repeat: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of a CLI command in a fresh process, start-up included."""
+    walls, cpus = [], []
     for _ in range(repeat):
         started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        proc = subprocess.Popen(
+            [str(BIN / "stancewatch"), *command], env=env, stdout=subprocess.DEVNULL
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        walls.append(time.perf_counter() - started)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{command} failed")
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> int:
@@ -153,41 +176,39 @@ def main() -> int:
         build(path, args.statements)
         print(f"built {path} in {time.perf_counter() - started:.0f} s")
     since = datetime.now(UTC) - timedelta(days=7)
+    load_before = os.getloadavg()
     with store.open_db(path, read_only=True) as con:
         counts = {
             table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
             for table in ("articles", "statements", "changes")
         }
-        positions_ms = median_ms(lambda: store.latest_positions(con), args.repeat)
-        changes_ms = median_ms(lambda: store.list_changes(con, since=since), args.repeat)
+        positions = timings_ms(lambda: store.latest_positions(con), args.repeat)
+        changes = timings_ms(lambda: store.list_changes(con, since=since), args.repeat)
         found = len(store.list_changes(con, since=since))
     print(
         f"database: {counts['articles']} articles, {counts['statements']} statements, "
-        f"{counts['changes']} changes"
+        f"{counts['changes']} changes; medians of {args.repeat}"
     )
-    print(f"positions            query {positions_ms:6.1f} ms (median of {args.repeat})")
-    print(f"changes --since 7d   query {changes_ms:6.1f} ms ({found} rows)")
+    print(f"positions            query {positions[0]:6.1f} ms wall, {positions[1]:6.1f} ms CPU")
+    print(
+        f"changes --since 7d   query {changes[0]:6.1f} ms wall, {changes[1]:6.1f} ms CPU "
+        f"({found} rows)"
+    )
     # As installed for a user: modules are compiled once and read from __pycache__ after.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    for command in (["positions"], ["changes", "--since", "7d"]):
-        walls = []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            subprocess.run(
-                [str(BIN / "stancewatch"), *command, "--db", str(path), "--format", "json"],
-                check=True,
-                stdout=subprocess.DEVNULL,
-                env=env,
-            )
-            walls.append(time.perf_counter() - started)
+    for command in (["--version"], ["positions"], ["changes", "--since", "7d"]):
+        arguments = command if command == ["--version"] else [*command, "--db", str(path)]
+        arguments += [] if command == ["--version"] else ["--format", "json"]
+        wall, cpu = command_timings(arguments, env, args.repeat)
+        imports = import_seconds(arguments, env)
         label = " ".join(command)
-        imports = import_seconds([*command, "--db", str(path), "--format", "json"], env)
         print(
-            f"{label:<20} command {statistics.median(walls):5.2f} s wall (start-up included), "
+            f"{label:<20} command {wall:5.2f} s wall, {cpu:5.2f} s CPU (start-up included); "
             f"imports {imports:4.2f} s"
         )
     batch_ms = write_cost_ms(path, args.repeat)
     print(f"write one run batch  {batch_ms:6.1f} ms (50 articles, 500 statements; rolled back)")
+    print(f"load average         before {load_before}, after {os.getloadavg()}")
     return 0
 
 

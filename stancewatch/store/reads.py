@@ -9,7 +9,15 @@ from typing import Any
 import duckdb
 
 from stancewatch.models import Article
+from stancewatch.store.latest_schema import recent_changes_select
 from stancewatch.store.staging import utc
+
+# The baseline version the views compare against: the one saved last (every version while
+# none is saved), as in migrations.py.
+CURRENT_VERSION = """
+    coalesce((SELECT baseline_version FROM baseline_versions
+              ORDER BY last_saved_at DESC, baseline_version DESC LIMIT 1), c.baseline_version)
+"""
 
 DEFAULT_EXCLUDED_KINDS = ("reaffirmed",)
 
@@ -83,25 +91,34 @@ def list_changes(
     """
     when = "detected_at" if by_detection else "stated_at"
     where, params = _filters(
-        (f"{when} >= $since", "since", _aware(since)),
-        ("actor = $actor", "actor", actor),
-        ("issue = $issue", "issue", issue),
+        (f"c.{when} >= $since", "since", _aware(since)),
+        ("c.actor = $actor", "actor", actor),
+        ("c.issue = $issue", "issue", issue),
     )
     if kinds is not None:
-        kind_clause = "kind IN (SELECT unnest($kinds::VARCHAR[]))"
+        kind_clause = "c.kind IN (SELECT unnest($kinds::VARCHAR[]))"
         params["kinds"] = list(kinds)
     else:
-        kind_clause = "kind NOT IN (SELECT unnest($kinds::VARCHAR[]))"
+        kind_clause = "c.kind NOT IN (SELECT unnest($kinds::VARCHAR[]))"
         params["kinds"] = list(DEFAULT_EXCLUDED_KINDS)
-    where = f"{where} AND {kind_clause}" if where else f"WHERE {kind_clause}"
+    clauses = [f"c.baseline_version = {CURRENT_VERSION}", kind_clause]
+    if where:
+        clauses.append(where.removeprefix("WHERE "))
+    conditions = " AND ".join(clauses)
+    order = f"c.{when} DESC, c.{'stated_at' if by_detection else 'detected_at'} DESC, c.id DESC"
+    # recent_changes' rows, but the few shown are picked from `changes` before the joins: the
+    # view would join every change of the current version to its article first.
     return _rows(
         con,
         f"""
-        SELECT * FROM recent_changes
-        {where}
-        ORDER BY {when} DESC, {"stated_at" if by_detection else "detected_at"} DESC,
-            change_id DESC
-        LIMIT $limit
+        WITH picked AS MATERIALIZED (
+            SELECT * FROM changes AS c
+            WHERE {conditions}
+            ORDER BY {order}
+            LIMIT $limit
+        )
+        {recent_changes_select("picked")}
+        ORDER BY {order}
         """,
         params | {"limit": max(limit, 0)},
     )

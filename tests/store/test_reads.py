@@ -195,6 +195,35 @@ def test_list_changes_filters_by_kinds_issue_and_limit(con: duckdb.DuckDBPyConne
     assert len(list_changes(con, since=None, limit=1)) == 1
 
 
+@pytest.mark.parametrize("by_detection", [False, True])
+def test_list_changes_shows_what_the_recent_changes_view_holds(
+    con: duckdb.DuckDBPyConnection, by_detection: bool
+) -> None:
+    # list_changes picks its rows from `changes` before joining: the same rows, columns and
+    # order as filtering the view, for every baseline version the views may follow.
+    kinds = ["reversal", "softening", "hardening", "reaffirmed", "new"]
+    when, then = ("detected_at", "stated_at") if by_detection else ("stated_at", "detected_at")
+    for version in ("v1", "v2"):
+        if version == "v2":
+            save_baseline(con, list(BASELINE.values()), "v2")
+        for since in (None, NOW - timedelta(days=3)):
+            shown = list_changes(con, since=since, kinds=kinds, by_detection=by_detection)
+            cursor = con.execute(
+                f"SELECT * FROM recent_changes WHERE $since IS NULL OR {when} >= $since "
+                f"ORDER BY {when} DESC, {then} DESC, change_id DESC",
+                {"since": since},
+            )
+            names = [column[0] for column in cursor.description or ()]
+            viewed = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            assert [list(row) for row in shown] == [names] * len(viewed)
+            assert [row["change_id"] for row in shown] == [row["change_id"] for row in viewed]
+            assert shown == [{k: _utc(v) for k, v in row.items()} for row in viewed]
+
+
+def _utc(value: object) -> object:
+    return value.astimezone(UTC) if isinstance(value, datetime) else value
+
+
 @pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Tokyo"])
 def test_naive_since_is_taken_as_utc_whatever_the_local_zone(
     con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, zone: str
