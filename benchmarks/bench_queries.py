@@ -146,14 +146,14 @@ def timings_ms(action: Callable[[], object], repeat: int) -> tuple[float, float]
     return statistics.median(walls), statistics.median(cpus)
 
 
-def command_timings(command: list[str], env: dict[str, str], repeat: int) -> tuple[float, float]:
-    """Median wall and CPU seconds of a CLI command in a fresh process, start-up included."""
+def command_timings(
+    command: list[str], env: dict[str, str], repeat: int, *, program: str = "stancewatch"
+) -> tuple[float, float]:
+    """Median wall and CPU seconds of a command in a fresh process, start-up included."""
     walls, cpus = [], []
     for _ in range(repeat):
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            [str(BIN / "stancewatch"), *command], env=env, stdout=subprocess.DEVNULL
-        )
+        proc = subprocess.Popen([str(BIN / program), *command], env=env, stdout=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         walls.append(time.perf_counter() - started)
         cpus.append(usage.ru_utime + usage.ru_stime)
@@ -196,6 +196,8 @@ def main() -> int:
     )
     # As installed for a user: modules are compiled once and read from __pycache__ after.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    wall, cpu = command_timings(["-c", "pass"], env, args.repeat, program="python")
+    print(f"{'python -c pass':<20} command {wall:5.2f} s wall, {cpu:5.2f} s CPU (the interpreter)")
     for command in (["--version"], ["positions"], ["changes", "--since", "7d"]):
         arguments = command if command == ["--version"] else [*command, "--db", str(path)]
         arguments += [] if command == ["--version"] else ["--format", "json"]
