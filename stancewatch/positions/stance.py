@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stancewatch.positions.cues import (
     ACCEPT,
@@ -160,6 +161,13 @@ def background(text: str, start: int, reported_speech: bool) -> bool:
     return background_reason(text, start, reported_speech) is not None
 
 
+@lru_cache(maxsize=256)
+def _background_marker(text: str, end: int) -> str | None:
+    # The statements of one sentence mostly share their clause's end: search once for them.
+    marker = _BACKGROUND.search(text, 0, end)
+    return marker.group(0) if marker is not None else None
+
+
 def background_reason(text: str, start: int, reported_speech: bool) -> str | None:
     """Why the cue at start reads as a recap of an old position, or None when it is news.
 
@@ -172,9 +180,9 @@ def background_reason(text: str, start: int, reported_speech: bool) -> str | Non
     relative = _RELATIVE_AFTER.search(text, start, end)
     if relative is not None:
         end = relative.start()  # "rejected the offer that China had made last week": news
-    marker = _BACKGROUND.search(text, 0, end)
+    marker = _background_marker(text, end)
     if marker is not None:
-        return f"time or recap marker '{marker.group(0)}' in the cue's clause"
+        return f"time or recap marker '{marker}' in the cue's clause"
     if _PAST_CUE.match(text, start):
         clause = _TEMPORAL_CLAUSE.search(text[max(0, start - 60) : start])
         if clause is not None:
