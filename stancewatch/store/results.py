@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 import duckdb
@@ -207,40 +208,41 @@ def add_statements(
         for url, s in unique
     ]
     with staged(con, _STATEMENT_COLUMNS, values) as stage:
-        # A statement is stated when its article was published, else when it is stored.
-        stated = f"""
-            SELECT s.*, coalesce(a.published, now()) AS stated_at
-            FROM {stage} AS s
-            LEFT JOIN articles AS a ON a.canonical_url = s.canonical_url
-        """
-        added = row_count(
+        # The statements not stored yet, found once (one pass over the stored ones) and kept
+        # for both the insert and latest_statements. A statement is stated when its article
+        # was published, else when it is stored.
+        fresh = f"fresh_{uuid.uuid4().hex}"
+        row_count(
             con,
             f"""
-            INSERT INTO statements
-                ({column_list(_STATEMENT_COLUMNS)}, baseline_version, run_id, stored_at,
-                 stated_at)
-            SELECT {column_list(_STATEMENT_COLUMNS, "s.")}, $version, $run_id, now(), s.stated_at
-            FROM ({stated}) AS s
+            CREATE TEMPORARY TABLE {fresh} AS
+            SELECT s.*, now() AS stored_at, coalesce(a.published, now()) AS stated_at
+            FROM {stage} AS s
+            LEFT JOIN articles AS a ON a.canonical_url = s.canonical_url
             WHERE NOT EXISTS (
                 SELECT 1 FROM statements AS t
                 WHERE t.baseline_version = $version AND t.canonical_url = s.canonical_url
                   AND t.sentence_index = s.sentence_index AND t.actor = s.actor
                   AND t.issue = s.issue AND t.stance = s.stance)
             """,
-            {"version": baseline_version, "run_id": run_id},
+            {"version": baseline_version},
         )
-        # Folded in as stored (a statement written again keeps when it was first stated).
-        keep_latest(
-            con,
-            f"""
-            SELECT t.* FROM statements AS t
-            JOIN {stage} AS s
-              ON t.canonical_url = s.canonical_url AND t.sentence_index = s.sentence_index
-             AND t.actor = s.actor AND t.issue = s.issue AND t.stance = s.stance
-            WHERE t.baseline_version = $version
-            """,
-            baseline_version,
-        )
+        try:
+            added = row_count(
+                con,
+                f"""
+                INSERT INTO statements
+                    ({column_list(_STATEMENT_COLUMNS)}, baseline_version, run_id, stored_at,
+                     stated_at)
+                SELECT {column_list(_STATEMENT_COLUMNS)}, $version, $run_id, stored_at, stated_at
+                FROM {fresh}
+                """,
+                {"version": baseline_version, "run_id": run_id},
+            )
+            # Only new rows can change it: a statement written again was folded in before.
+            keep_latest(con, f"SELECT * FROM {fresh}", baseline_version)
+        finally:
+            row_count(con, f"DROP TABLE IF EXISTS {fresh}")
         return added
 
 
