@@ -13,7 +13,10 @@ _OBJECT_WINDOW = 110  # characters after a cue in which its object must start
 _OBJECT_STOP = re.compile(
     r"(?:^|\s)(?:comment|elaborate|specify|speculate|disclose|give details)\b|"
     r"\b(?:dispute|row|spat|disagreements?|differences|gaps?|standoff|quarrel|tensions?|"
-    r"talk|question|issue|matter|debate)\s+(?:over|about|on|between|regarding)\b|[;:]|\s[—–]\s|,\s+(?:but|while|which|who|after|because|although|saying|adding|as|"
+    r"talk|question|issue|matter|debate)\s+(?:over|about|on|between|regarding)\b|"
+    # "urges more pressure on Hamas over the truce deal": the pressure is the demand
+    r"\bpressure\s+(?:on|against)\b|"
+    r"[;:]|\s[—–]\s|,\s+(?:but|while|which|who|after|because|although|saying|adding|as|"
     r"amid|according)\b|\s(?:but|while|whereas|although|because|though|unless|until|after|"
     r"when|since|amid|before|if|once|provided|subject to|as long as|so long as|as|against|"
     r"despite|during|"

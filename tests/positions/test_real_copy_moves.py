@@ -143,7 +143,7 @@ def test_a_seed_that_rejects_the_others_offer_marks_its_baseline(tmp_path: Path)
 
 
 def test_where_the_body_reads_the_pair_a_headline_move_does_not_decide() -> None:
-    from stancewatch.positions import compare
+    from stancewatch.positions.compare import compare
 
     position = BaselinePosition("crew:walkout", "crew", "walkout", "commit", 1.0, "", "")
     headline = Statement("crew", "walkout", "reject", -1.0, "direct", "Union ends strike", -1)
@@ -309,3 +309,9 @@ def test_considering_a_new_offer_after_a_no_is_no_softening(reader: Reader) -> N
     assert s.stance == "open" and classify(no, s) == "reaffirmed"
     (old,) = read(reader, "The union is considering the contract offer again.", "crew", "offer")
     assert classify(no, old) == "softening"
+
+
+def test_urging_pressure_on_someone_over_an_issue_demands_no_issue(reader: Reader) -> None:
+    text = "Valdor urges more pressure on Stonebrook over the contract offer."
+    assert read(reader, text, "valdor", "offer") == []
+    assert [s.stance for s in read(reader, "Valdor urges a new contract offer.", "valdor", "offer")]
