@@ -200,6 +200,8 @@ def find_objects(
     if not candidates:
         return [], False
     first = candidates[0]
+    if _bargains_over(text, issues[first], issues):
+        return [], False
     flipped = negated_content(text, issues, first)
     if flipped is not None:
         return [flipped], False
@@ -254,6 +256,25 @@ def relative_gap(
     # Without an issue just before it, "that" may open a reported clause ("said that Cairo
     # would keep working"): no gap to fill.
     return antecedent or None
+
+
+# "refused to negotiate the rejected demands": "negotiate" with an object of its own bargains
+# over that object; refusing it keeps those terms, it does not refuse talks.
+_TO_VERB = re.compile(r"\bto\s+$", re.IGNORECASE)
+_OWN_OBJECT = re.compile(
+    r"^\s+(?:the|its|their|these|those|any|his|her)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:demands?|terms|conditions|points?|details|clauses?|issues?|items?|price|amounts?)\b",
+    re.IGNORECASE,
+)
+
+
+def _bargains_over(text: str, obj: IssueMention, issues: list[IssueMention]) -> bool:
+    if not obj.text.lower().startswith("negotiat") or not _TO_VERB.search(text[: obj.start]):
+        return False
+    follows = _OWN_OBJECT.match(text[obj.end :])
+    return follows is not None and not any(
+        obj.end < i.start < obj.end + follows.end() for i in issues
+    )
 
 
 def removal(text: str, cue_end: int, obj: IssueMention) -> bool:

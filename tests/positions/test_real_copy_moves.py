@@ -315,3 +315,10 @@ def test_urging_pressure_on_someone_over_an_issue_demands_no_issue(reader: Reade
     text = "Valdor urges more pressure on Stonebrook over the contract offer."
     assert read(reader, text, "valdor", "offer") == []
     assert [s.stance for s in read(reader, "Valdor urges a new contract offer.", "valdor", "offer")]
+
+
+def test_refusing_to_negotiate_the_terms_keeps_them_and_refuses_no_talks(reader: Reader) -> None:
+    text = "The union refused to negotiate the rejected demands at the quarry."
+    assert read(reader, text, "crew", "talks") == []
+    text = "The union refused to negotiate with Stonebrook at the quarry."
+    assert [s.score for s in read(reader, text, "crew", "talks")] == [-1.0]
