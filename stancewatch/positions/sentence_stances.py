@@ -180,6 +180,11 @@ def read_sentence(
             holder_how = "coordinated"
         else:
             holders = find_holders(text, anchor.start, anchor.end, cue, unit)
+        both = _BOTH_SIDES.search(text, max(0, anchor.start - 50), anchor.start)
+        if both is not None:
+            # "said that the two sides could work on a deal": the sides' course, not the
+            # speaker's own stance (nor one side's).
+            holders = [h for h in holders if both.start() <= h.start < anchor.start]
         appeal_span = _appeal_at(text, anchor.start, unit)
         if appeal_span is not None:
             content_start, callers = appeal_span
@@ -315,6 +320,13 @@ def read_sentence(
             f.shift = shifts[f.holder.actor]
     return found, objects_seen or [i for i in issues if not i.laden]
 
+
+_BOTH_SIDES = re.compile(
+    r"\b(?:the two|both|the|all) (?:sides|parties|countries|nations|delegations|camps|"
+    r"governments)\s+(?:(?:could|can|would|will|should|must|might|may|then|now|also|"
+    r"jointly|together)\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 # "asked Boeing not to miss ...", "called on Israel's leaders to be firm ...", "urging them to
 # ...": an appeal's verb, its addressees, then what they are asked to do.

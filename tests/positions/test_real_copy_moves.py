@@ -322,3 +322,10 @@ def test_refusing_to_negotiate_the_terms_keeps_them_and_refuses_no_talks(reader:
     assert read(reader, text, "crew", "talks") == []
     text = "The union refused to negotiate with Stonebrook at the quarry."
     assert [s.score for s in read(reader, text, "crew", "talks")] == [-1.0]
+
+
+def test_what_the_two_sides_could_do_is_not_the_speakers_stance(reader: Reader) -> None:
+    text = "Valdor told reporters that the two sides could work on the contract offer."
+    assert read(reader, text, "valdor", "offer") == []
+    text = "Valdor told reporters that it could work on the contract offer."
+    assert read(reader, text, "valdor", "offer") != []
