@@ -47,6 +47,10 @@ def counterparts(
             return True
         if obj.start <= m.start <= obj.end + 30 and _REPLY_FROM.search(text[obj.start : m.start]):
             return True
+        # "accepts Egypt, Qatar cease-fire proposal": a name modifying the offer noun.
+        modifier = 0 <= obj.start - m.end <= 2 and not m.possessive and m.kind != "adjective"
+        if modifier and _OWNED_REPLY.match(text[m.end : obj.end + 30]):
+            return True
     return False
 
 

@@ -33,6 +33,8 @@ def classify(
     b, v = baseline.score, s.score
     if s.counterpart and v < 0 < b:
         return "reaffirmed"  # rejecting the other side's reply is no reversal of backing a deal
+    if baseline.stance == "propose" and s.stance in ("accept", "support") and s.counterpart:
+        return "softening"  # taking the other side's (or a mediator's) offer instead of its own
     if baseline.counterpart and b < 0 < v and s.fresh_offer and not s.counterpart:
         # Where things stood was a no to the other side's offer: a yes to a new or different
         # offer is no reversal of that no.

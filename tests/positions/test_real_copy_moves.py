@@ -329,3 +329,13 @@ def test_what_the_two_sides_could_do_is_not_the_speakers_stance(reader: Reader) 
     assert read(reader, text, "valdor", "offer") == []
     text = "Valdor told reporters that it could work on the contract offer."
     assert read(reader, text, "valdor", "offer") != []
+
+
+def test_taking_anothers_offer_instead_of_ones_own_gives_ground(reader: Reader) -> None:
+    own = BaselinePosition("crew:offer", "crew", "offer", "propose", 1.0, "", "")
+    (s,) = read(
+        reader, "The union accepts Valdor contract offer, Stonebrook balks.", "crew", "offer"
+    )
+    assert s.counterpart and classify(own, s) == "softening"
+    (plain,) = read(reader, "The union accepts the contract offer.", "crew", "offer")
+    assert not plain.counterpart and classify(own, plain) == "reaffirmed"
