@@ -9,9 +9,13 @@ from typing import TYPE_CHECKING
 
 from stancewatch.lazy import lazy_names
 
+# Bound here, not lazily: `compare` is also the name of its module, which the engine imports,
+# and importing a submodule sets the package's attribute of that name to the module. (compare
+# needs only models, baseline and confidence: no reader.)
+from stancewatch.positions.compare import classify, compare
+
 if TYPE_CHECKING:
     from stancewatch.positions.baseline import baseline_version, build_baseline
-    from stancewatch.positions.compare import classify, compare
     from stancewatch.positions.engine import ENGINE_VERSION, Engine, SeedStatement
     from stancewatch.positions.reader import Reader
     from stancewatch.positions.watchlist import (
@@ -52,8 +56,6 @@ __getattr__ = lazy_names(
         "WATCHLIST_FILE": "watchlist",
         "baseline_version": "baseline",
         "build_baseline": "baseline",
-        "classify": "compare",
-        "compare": "compare",
         "load_overrides": "watchlist",
         "load_seed_documents": "watchlist",
         "load_watchlist": "watchlist",
