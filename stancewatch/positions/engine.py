@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from stancewatch.positions.reader import Reader
 
 #: Bumped whenever the engine's reading of text changes, so stored results can be told apart.
-ENGINE_VERSION = "0.2.0"
+ENGINE_VERSION = "0.3.0"
 
 
 class Engine:
