@@ -20,13 +20,12 @@ from prefect.client.schemas.objects import (
 )
 from prefect.concurrency.sync import concurrency
 from prefect.flows import FlowStateHook
-from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run as current_flow_run
 from prefect.states import Completed, Failed
 from prefect.utilities.annotations import quote
 
 from flows.announce import ProgressArtifact, artifact_keys, publish_artifacts, send_notices
-from flows.runners import task_runner
+from flows.runners import cluster_pages, on_dask, task_runner
 from stancewatch import pipeline, store
 from stancewatch.errors import ConfigError, DatabaseBusyError, RunFailedError, StancewatchError
 from stancewatch.positions import load_watchlist
@@ -140,20 +139,26 @@ def _log_step(logger: Any, step: pipeline.Step, run: pipeline.MonitorRun, result
 def _run_call(
     call: pipeline.StepCall, run: pipeline.MonitorRun, upstream: Sequence[Any]
 ) -> tuple[Any, Any]:
-    """Run one call of a step (one batch); returns its result and its state or future.
+    """Run one call of a step (one batch) here, in the flow's process; returns its result and
+    its state. `upstream` (the previous call's run) draws the edges in the dashboard's graph.
 
-    A CPU-only step (batched, no I/O) would be submitted to the flow's task runner; the page
-    steps do network and database work and extract in the run's own pool of worker processes,
-    so every current step runs here, in the flow's process. `upstream` (the previous call's
-    run) draws the edges in the dashboard's graph.
+    Every step does network or database work, so every step runs here; on Dask the CPU half
+    of `process-pages` leaves as `extract-compare` tasks (see flows/runners.py).
     """
     step_task = _TASKS[call.step.name].with_options(task_run_name=call.label)
-    if call.step.items is not None and not call.step.io:
-        # Not quoted: Dask rebuilds tuple subclasses such as `quote` as plain tuples.
-        future: PrefectFuture[Any] = step_task.submit(run, call.batch, wait_for=upstream)
-        return future.result(), future
     state = step_task(quote(run), call.batch, wait_for=upstream, return_state=True)
     return state.result(), state
+
+
+def _log_cluster(logger: Any, cluster: pipeline.ChunkedPages) -> None:
+    workers = sorted({f"{worker or pid}@{host}" for host, pid, worker in cluster.ran_on})
+    logger.info(
+        "extract-compare: %d tasks on %d Dask worker processes (%s); %d pages lost to crashes",
+        cluster.chunks,
+        len(workers),
+        ", ".join(workers) or "none",
+        cluster.crashes,
+    )
 
 
 @contextmanager
@@ -219,6 +224,9 @@ def monitor(
     nothing_to_poll = pipeline.disabled_feeds_warning(run.feeds, settings.feed_list_path)
     if nothing_to_poll:
         logger.warning(nothing_to_poll)
+    cluster = cluster_pages(run) if on_dask() else None
+    if cluster is not None:
+        run.use_pages(cluster)
     enabled = [feed for feed in run.feeds if feed.enabled]
     logger.info(
         "run %s: %d enabled feeds (%d listed), baseline %s (%d positions), database %s",
@@ -245,6 +253,8 @@ def monitor(
             for step in pipeline.STEPS:  # a batched step with nothing to do had no call
                 if step.name not in advanced:
                     progress.advance(f"{step.name}: nothing to do")
+            if cluster is not None:
+                _log_cluster(logger, cluster)
         except BaseException as exc:
             pipeline.fail_run(settings, run.summary, f"{exc.__class__.__name__}: {exc}")
             raise

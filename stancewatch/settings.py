@@ -79,6 +79,7 @@ class Settings:
     feed_failure_threshold: int = 3  # consecutive failures that make a feed "failed" (an event)
     task_runner: str = "default"  # "default" or "dask": where the CPU steps of a run execute
     dask_address: str = ""  # a Dask scheduler (tcp://host:8786); empty: a local cluster
+    dask_chunk_pages: int = 10  # downloaded pages per extraction task on Dask
 
     # Evaluation: where the real-article texts of eval/real/ sets are rebuilt (never committed)
     news_real_dir: Path = _user_cache_dir() / "stancewatch" / "news-real"
@@ -130,7 +131,7 @@ _POSITIVE = frozenset(
     {
         "connect_timeout", "read_timeout", "total_deadline", "max_body_bytes", "fetch_workers",
         "max_fetch_attempts", "batch_size", "interval_minutes", "max_text_chars",
-        "feed_disable_after",
+        "feed_disable_after", "dask_chunk_pages",
     }
 )  # fmt: skip
 _HOST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?\Z")

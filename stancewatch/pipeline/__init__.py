@@ -12,6 +12,12 @@ if TYPE_CHECKING:
     from stancewatch.ingest import (
         disabled_feeds_warning,
     )
+    from stancewatch.pipeline.chunks import (
+        ChunkedPages,
+        ChunkResult,
+        EngineParcel,
+        finish_chunk,
+    )
     from stancewatch.pipeline.edits import (
         RecheckOutcome,
         recheck_edits,
@@ -67,6 +73,7 @@ if TYPE_CHECKING:
     from stancewatch.pipeline.steps import (
         STEPS,
         MonitorRun,
+        PageStage,
         Step,
         StepCall,
         load_inputs,
@@ -97,6 +104,9 @@ __all__ = [
     "RUN_PARTIAL",
     "STEPS",
     "Analysis",
+    "ChunkResult",
+    "ChunkedPages",
+    "EngineParcel",
     "EventsOutcome",
     "FeedPoll",
     "MonitorRun",
@@ -104,6 +114,7 @@ __all__ = [
     "PageJob",
     "PageOutcome",
     "PagePool",
+    "PageStage",
     "Progress",
     "RecheckOutcome",
     "RunOutcome",
@@ -122,6 +133,7 @@ __all__ = [
     "export_reviews",
     "fail_run",
     "feed_failure_notices",
+    "finish_chunk",
     "finish_run",
     "grade_against_current",
     "group_events",
@@ -157,6 +169,9 @@ __getattr__ = lazy_names(
     __name__,
     {
         "Analysis": "work",
+        "ChunkResult": "chunks",
+        "ChunkedPages": "chunks",
+        "EngineParcel": "chunks",
         "EventsOutcome": "events",
         "FEED_FAILED": "notices",
         "FeedPoll": "work",
@@ -166,6 +181,7 @@ __getattr__ = lazy_names(
         "PageJob": "work",
         "PageOutcome": "work",
         "PagePool": "pages",
+        "PageStage": "steps",
         "Progress": "work",
         "RUN_PARTIAL": "notices",
         "RecheckOutcome": "edits",
@@ -186,6 +202,7 @@ __getattr__ = lazy_names(
         "export_reviews": "events",
         "fail_run": "runs",
         "feed_failure_notices": "notices",
+        "finish_chunk": "chunks",
         "finish_run": "runs",
         "grade_against_current": "events",
         "group_events": "events",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from stancewatch import ingest
 from stancewatch.models import Article, Change, FeedConfig, FeedEntry, FeedState, RunSummary
@@ -41,8 +41,19 @@ from stancewatch.pipeline.work import (
 from stancewatch.settings import Settings
 
 if TYPE_CHECKING:
-    from stancewatch.pipeline.pages import PagePool
+    from stancewatch.pipeline.pages import Downloader
     from stancewatch.positions import Engine
+
+
+class PageStage(Protocol):
+    """Turns a batch of queued entries into outcomes: downloads here, extraction and compare
+    in the run's process pool (pipeline/pages.py) or on a cluster (pipeline/chunks.py)."""
+
+    def process(
+        self, entries: Sequence[FeedEntry], download: Downloader, threads: int
+    ) -> list[PageOutcome]: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -76,9 +87,14 @@ class MonitorRun:
     timeline: Path | None = None
     rechecked: RecheckOutcome = field(default_factory=RecheckOutcome)
     events_pending: bool = True  # finish-run's answer: is anything left to group?
-    _pool: PagePool | None = field(default=None, repr=False, compare=False)
+    _pool: PageStage | None = field(default=None, repr=False, compare=False)
 
-    def page_pool(self) -> PagePool:
+    def use_pages(self, stage: PageStage) -> None:
+        """Finish this run's pages with `stage` instead of a pool of local worker processes."""
+        self.close()
+        self._pool = stage
+
+    def page_pool(self) -> PageStage:
         """The run's extraction workers, started on first use (a run with nothing to fetch
         never starts them) and kept for every batch; `close` stops them."""
         if self._pool is None:
