@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml uv.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet uv==0.13.9
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --quiet --frozen --inexact --extra dev
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --quiet --frozen --inexact --compile-bytecode --extra dev
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -49,6 +49,7 @@ eval-real: $(STAMP)
 # bench_idle: a run on 200 feeds that all answer 304, vs bare conditional GETs.
 # bench_queries: positions and changes --since 7d on 1M statements (built once, minutes).
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_run.py
 	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_clusters.py
 	$(BIN)/python benchmarks/store_insert.py

@@ -52,7 +52,7 @@ class Settings:
 
     # Pipeline
     extract_workers: int = 0  # extraction processes; 0 = one per core
-    extract_tasks_per_worker: int = 200  # pages per worker before the pool is renewed
+    extract_tasks_per_worker: int = 1000  # pages per worker before the pool is renewed
     max_articles_per_run: int = 5000  # taken from the feeds in turn (round-robin)
     max_entries_per_feed_poll: int = 500  # new entries one feed may queue per poll
     max_fetch_attempts: int = 3  # runs that retry a page after a transient failure

@@ -13,6 +13,9 @@ Two guards live at the socket level, where no later step can bypass them:
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
+import os
 import socket
 import ssl
 import threading
@@ -64,21 +67,75 @@ class Deadline:
             stream.abort()
 
 
+class Watchdog:
+    """One thread per process that expires each request's deadline when it passes.
+
+    A thread per request (threading.Timer) cost a thread start and a handshake on every
+    download; here a request only adds its deadline to a heap and takes it off when done.
+    """
+
+    def __init__(self) -> None:
+        self._reset()
+        # A child forked while the lock was held must not inherit it held (the thread is gone).
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        self._condition = threading.Condition()
+        self._due: list[tuple[float, int, Deadline]] = []
+        self._done: set[int] = set()
+        self._numbers = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: Deadline) -> int:
+        """Expire `deadline` when it passes unless `release` is called first; a ticket."""
+        due = time.monotonic() + max(0.0, deadline.at - deadline.clock())
+        with self._condition:
+            ticket = next(self._numbers)
+            heapq.heappush(self._due, (due, ticket, deadline))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._expire_when_due, name="fetch-deadlines", daemon=True
+                )
+                self._thread.start()
+            elif self._due[0][1] == ticket:
+                self._condition.notify()  # the earliest deadline changed
+        return ticket
+
+    def release(self, ticket: int) -> None:
+        with self._condition:
+            self._done.add(ticket)
+
+    def _expire_when_due(self) -> None:
+        with self._condition:
+            while True:
+                while self._due and self._due[0][1] in self._done:
+                    self._done.discard(heapq.heappop(self._due)[1])
+                if not self._due:
+                    self._condition.wait()
+                    continue
+                due, _, deadline = self._due[0]
+                left = due - time.monotonic()
+                if left > 0:
+                    self._condition.wait(left)
+                    continue
+                heapq.heappop(self._due)
+                deadline.expire()
+
+
+_watchdog = Watchdog()
 _current = threading.local()
 
 
 @contextmanager
 def deadline_scope(deadline: Deadline) -> Iterator[Deadline]:
     """Bound every socket operation of this thread by `deadline`; a watchdog enforces it."""
-    watchdog = threading.Timer(max(0.0, deadline.at - deadline.clock()), deadline.expire)
-    watchdog.daemon = True
     previous = getattr(_current, "deadline", None)
     _current.deadline = deadline
-    watchdog.start()
+    ticket = _watchdog.watch(deadline)
     try:
         yield deadline
     finally:
-        watchdog.cancel()
+        _watchdog.release(ticket)
         _current.deadline = previous
 
 
@@ -103,7 +160,8 @@ class DeadlineStream(httpcore.NetworkStream):
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         try:
             data = self._inner.read(max_bytes, self._bounded(timeout))
-        except httpcore.ReadTimeout:
+        except (httpcore.ReadTimeout, httpcore.ReadError):
+            # The watchdog's shutdown can also surface as a reset connection.
             self._raise_if_expired()
             raise
         self._raise_if_expired()
@@ -112,7 +170,7 @@ class DeadlineStream(httpcore.NetworkStream):
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         try:
             self._inner.write(buffer, self._bounded(timeout))
-        except httpcore.WriteTimeout:
+        except (httpcore.WriteTimeout, httpcore.WriteError):
             self._raise_if_expired()
             raise
         self._raise_if_expired()

@@ -28,8 +28,13 @@ from stancewatch.pipeline.work import PageJob, PageOutcome, describe_failure
 if TYPE_CHECKING:
     from stancewatch.positions import Engine
 
-#: The worker module, imported once by the fork server so that new workers start warm.
-_WORKER_MODULE = "stancewatch.pipeline.page_worker"
+#: Loaded once by the fork server, so that every worker (and every renewed pool) starts warm:
+#: the worker module, warmed up (warm_worker.py), and the CLI. Each new worker runs the
+#: parent's main script again (multiprocessing's rule for a script started by path), and the
+#: `stancewatch` script imports the CLI: preloaded, that costs the worker nothing. (Python
+#: 3.11's fork server never receives the main script's path, so a "__main__" entry here
+#: would do nothing.)
+_FORKSERVER_PRELOAD = ["stancewatch.pipeline.warm_worker", "stancewatch.cli"]
 
 Downloader = Callable[[FeedEntry], "PageJob | PageOutcome"]
 
@@ -62,7 +67,7 @@ class PagePool:
         engine: Engine,
         *,
         workers: int = 0,
-        tasks_per_worker: int = 200,
+        tasks_per_worker: int = 1000,
         min_text_chars: int = 200,
         max_text_chars: int = 100_000,
         finish: Callable[[PageJob], PageOutcome] = _finish_in_worker,
@@ -88,7 +93,7 @@ class PagePool:
             self._executor = None
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([_WORKER_MODULE])
+            context.set_forkserver_preload(_FORKSERVER_PRELOAD)
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=context,
@@ -115,9 +120,10 @@ class PagePool:
         suspects: deque[tuple[int, PageJob]] = deque()  # in flight when a worker died
         running: dict[Future[PageOutcome], tuple[int, PageJob]] = {}
         alone: tuple[int, PageJob] | None = None  # the suspect now running by itself
-        # One page per worker in flight, plus one queued, keeps every worker busy while a
-        # crash can only ever catch a handful of pages.
-        limit = self.workers + 1
+        # Two pages queued behind each worker's page: a worker finds its next page waiting
+        # even when this (busy, shared) machine is slow to wake the thread that feeds it; a
+        # crash still catches only a handful of pages (each then runs again alone).
+        limit = 3 * self.workers
         with ThreadPoolExecutor(max_workers=max(1, threads)) as downloads:
             fetching: dict[Future[PageJob | PageOutcome], int] = {
                 downloads.submit(download, entry): index for index, entry in enumerate(entries)

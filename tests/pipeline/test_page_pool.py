@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -22,6 +23,16 @@ def finish_or_die(job: PageJob) -> PageOutcome:
     a segfault in lxml would."""
     if job.page is not None and CRASH_MARK in job.page.body:
         os.kill(os.getpid(), signal.SIGSEGV)
+    return finish_in_worker(job)
+
+
+def finish_if_warm(job: PageJob) -> PageOutcome:
+    """The real worker task, refused by a worker that did not start warm: the fork server
+    must have built htmldate's month names and imported the CLI before forking it."""
+    from htmldate import extractors
+
+    if extractors.month_words.cache_info().currsize == 0 or "stancewatch.cli" not in sys.modules:
+        raise RuntimeError("this worker started cold")
     return finish_in_worker(job)
 
 
@@ -106,3 +117,13 @@ def test_a_failed_download_uses_the_feed_text(engine: Engine) -> None:
     assert outcome.status == "done" and outcome.article is not None
     assert outcome.article.text_source == "feed"
     assert outcome.article.extract_note == "HTTPStatusError: 404"
+
+
+def test_new_workers_start_warm_from_the_fork_server(engine: Engine) -> None:
+    pool = PagePool(engine, workers=2, tasks_per_worker=2, finish=finish_if_warm)
+    try:
+        outcomes = process(pool, [page(n) for n in range(6)])  # the pool is renewed twice
+    finally:
+        pool.close()
+    assert [o.failures for o in outcomes] == [()] * 6
+    assert all(o.status == "done" for o in outcomes)
