@@ -49,7 +49,6 @@ eval-real: $(STAMP)
 # bench_idle: a run on 200 feeds that all answer 304, vs bare conditional GETs.
 # bench_queries: positions and changes --since 7d on 1M statements (built once, minutes).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_run.py
 	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_clusters.py
 	$(BIN)/python benchmarks/store_insert.py
