@@ -361,7 +361,7 @@ def compile_bytecode() -> None:
     import sysconfig
 
     for directory in (Path(sysconfig.get_paths()["purelib"]), REPO / "stancewatch"):
-        compileall.compile_dir(directory, quiet=1, workers=0)
+        compileall.compile_dir(directory, quiet=2, workers=0)  # quiet: py3.12-only files
 
 
 def median(values: list[float]) -> float:
