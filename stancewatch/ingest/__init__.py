@@ -11,12 +11,8 @@ from stancewatch.lazy import lazy_names
 if TYPE_CHECKING:
     from stancewatch.ingest.charset import decode_text, sniff_encoding
     from stancewatch.ingest.extract import article_from_entry, extract_article, extract_page
-    from stancewatch.ingest.feeds import (
-        disabled_feeds_warning,
-        load_feed_list,
-        parse_feed,
-        unique_entries,
-    )
+    from stancewatch.ingest.feed_list import disabled_feeds_warning, load_feed_list
+    from stancewatch.ingest.feeds import parse_feed, unique_entries
     from stancewatch.ingest.fetch import FEED_ACCEPT, HttpClient
 
 __all__ = [
@@ -40,10 +36,10 @@ __getattr__ = lazy_names(
         "HttpClient": "fetch",
         "article_from_entry": "extract",
         "decode_text": "charset",
-        "disabled_feeds_warning": "feeds",
+        "disabled_feeds_warning": "feed_list",
         "extract_article": "extract",
         "extract_page": "extract",
-        "load_feed_list": "feeds",
+        "load_feed_list": "feed_list",
         "parse_feed": "feeds",
         "sniff_encoding": "charset",
         "unique_entries": "feeds",

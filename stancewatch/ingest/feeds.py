@@ -1,4 +1,4 @@
-"""Feed list loading and feed parsing: bytes in, FeedEntry records with dedup keys out."""
+"""Feed parsing: bytes in, FeedEntry records with dedup keys out."""
 
 from __future__ import annotations
 
@@ -6,189 +6,18 @@ import hashlib
 import html
 import re
 import time
-import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from textwrap import shorten
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
-from stancewatch.errors import ConfigError, FeedParseError
+from stancewatch.errors import FeedParseError
 from stancewatch.ingest.charset import misdeclared_utf8
 from stancewatch.ingest.dtd import neutralize_dtd
 from stancewatch.ingest.guard import strip_userinfo
-from stancewatch.models import FeedConfig, FeedEntry, ParsedFeed
-
-# --- feed list -----------------------------------------------------------------------------
-
-FEED_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
-_FEED_KEYS = frozenset({"id", "url", "title", "tags", "enabled"})
-_TOP_LEVEL_KEYS = frozenset({"feeds", "base_url"})
-
-
-def disabled_feeds_warning(feeds: Sequence[FeedConfig], path: Path) -> str | None:
-    """One line when a feed list would poll nothing: every feed has `enabled = false`."""
-    if feeds and not any(feed.enabled for feed in feeds):
-        return f"{path}: every feed is disabled (enabled = false); nothing will be polled"
-    return None
-
-
-def load_feed_list(path: Path) -> list[FeedConfig]:
-    """Read and validate a feeds TOML file of `[[feeds]]` tables (plus optional `base_url`).
-
-    Any problem raises ConfigError naming the file, the feed (#index and id) and the fault.
-    """
-    file = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError("feed list not found", file=file) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read feed list: {exc.strerror or exc}", file=file) from None
-    try:
-        document = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError("feed list is not valid UTF-8", file=file) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", file=file) from None
-
-    unknown = sorted(set(document) - _TOP_LEVEL_KEYS)
-    if unknown:
-        raise ConfigError(
-            f"unknown top-level key(s) {', '.join(unknown)}; expected [[feeds]] and base_url",
-            file=file,
-        )
-    base_url = document.get("base_url")
-    if base_url is not None and not (isinstance(base_url, str) and _is_http_url(base_url)):
-        raise ConfigError(f"base_url must be an absolute http(s) URL, got {base_url!r}", file=file)
-    tables = document.get("feeds")
-    if tables is None:
-        raise ConfigError("no [[feeds]] tables", file=file)
-    if not isinstance(tables, list):
-        raise ConfigError("'feeds' must be an array of tables ([[feeds]])", file=file)
-
-    feeds: list[FeedConfig] = []
-    first_index: dict[str, int] = {}
-    for number, table in enumerate(tables, start=1):
-        feed = _feed_from_table(table, number, base_url, file)
-        if feed.id in first_index:
-            raise ConfigError(
-                f"feed #{number} ({feed.id!r}): duplicate id, first used by feed "
-                f"#{first_index[feed.id]}",
-                file=file,
-                feed=feed.id,
-            )
-        first_index[feed.id] = number
-        feeds.append(feed)
-    return feeds
-
-
-def _feed_from_table(table: object, number: int, base_url: str | None, file: str) -> FeedConfig:
-    if not isinstance(table, dict):
-        raise ConfigError(f"feed #{number}: must be a table, got {table!r}", file=file)
-    feed_id = table.get("id")
-    where = f"feed #{number}" + (f" ({feed_id!r})" if isinstance(feed_id, str) else "")
-
-    def fail(problem: str) -> ConfigError:
-        return ConfigError(f"{where}: {problem}", file=file, feed=_str_or_none(feed_id))
-
-    unknown = sorted(set(table) - _FEED_KEYS)
-    if unknown:
-        raise fail(f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_FEED_KEYS))}")
-    if feed_id is None:
-        raise fail("missing 'id'")
-    if not isinstance(feed_id, str) or not FEED_ID_PATTERN.match(feed_id):
-        raise fail(f"'id' must be a string of letters, digits, '_', '.', '-' (got {feed_id!r})")
-    url = table.get("url")
-    if url is None:
-        raise fail("missing 'url'")
-    if not isinstance(url, str) or not url.strip():
-        raise fail(f"'url' must be a non-empty string (got {url!r})")
-    resolved = urljoin(base_url, url.strip()) if base_url else url.strip()
-    if not _is_http_url(resolved):
-        hint = "" if base_url else " (relative URLs need a top-level base_url)"
-        raise fail(f"'url' must be an http(s) URL, got {url!r}{hint}")
-    title = table.get("title")
-    if title is not None and not isinstance(title, str):
-        raise fail(f"'title' must be a string (got {title!r})")
-    tags = table.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-        raise fail(f"'tags' must be a list of strings (got {tags!r})")
-    enabled = table.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise fail(f"'enabled' must be true or false (got {enabled!r})")
-    return FeedConfig(id=feed_id, url=resolved, title=title, tags=tuple(tags), enabled=enabled)
-
-
-# --- URLs ------------------------------------------------------------------------------------
-
-#: Query parameters that only say how a reader arrived; they never change the article.
-TRACKING_PARAMS = frozenset(
-    {
-        "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "igshid",
-        "mc_cid", "mc_eid", "ref", "ref_src", "referrer", "cmpid", "icid", "ocid", "ncid",
-        "s_cid", "mkt_tok", "_ga", "_gl", "_hsenc", "_hsmi", "xtor", "at_medium",
-        "at_campaign", "cmp", "sr_share", "smid",
-    }
-)  # fmt: skip
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def canonicalize_url(url: str) -> str:
-    """A stable form of `url` for deduplication: the same article gives the same string.
-
-    Lower-cases scheme and host, drops default ports, fragments and tracking parameters,
-    sorts the remaining query parameters and strips a trailing slash (except the root).
-    """
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    netloc = _canonical_netloc(parts.netloc, scheme)
-    path = parts.path or "/"
-    if len(path) > 1:
-        path = path.rstrip("/") or "/"
-    params = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not _is_tracking_param(key)
-    ]
-    # Stable sort by name only: the order of repeated names can matter to the server.
-    params.sort(key=lambda pair: pair[0])
-    return urlunsplit((scheme, netloc, path, urlencode(params), ""))
-
-
-def _canonical_netloc(netloc: str, scheme: str) -> str:
-    hostport = netloc.rpartition("@")[2]  # credentials are never part of an article's identity
-    host, port = hostport, ""
-    if hostport.startswith("["):  # IPv6 literal
-        end = hostport.find("]")
-        if end != -1:
-            host, port = hostport[: end + 1], hostport[end + 2 :]
-    elif ":" in hostport:
-        host, _, port = hostport.partition(":")
-    host = host.lower().rstrip(".")
-    if port and port.isdigit() and int(port) == _DEFAULT_PORTS.get(scheme):
-        port = ""
-    return host + (f":{port}" if port else "")
-
-
-def _is_tracking_param(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
-
-
-def _is_http_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 -- raises ValueError on a malformed port
-    except ValueError:
-        return False
-    return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
-
-
-# --- parsing ---------------------------------------------------------------------------------
-
+from stancewatch.ingest.urls import canonicalize_url, is_http_url
+from stancewatch.models import FeedEntry, ParsedFeed
 
 #: Default cap on an entry's stored summary and content (settings.max_text_chars).
 MAX_ENTRY_CHARS = 100_000
@@ -308,7 +137,7 @@ def _entry(
         return f"no link ({shorten(title or 'untitled', 80)})"
     # Credentials in a link are never used, stored or shown.
     url = strip_userinfo(urljoin(link_base, link) if link_base else link)
-    if not _is_http_url(url):
+    if not is_http_url(url):
         return f"link is not an absolute http(s) URL: {shorten(link, 200)!r}"
     summary = _capped(_text(raw.get("summary")), max_text_chars)
     contents = raw.get("content") or []
@@ -395,10 +224,6 @@ def _text(value: object) -> str | None:
         return None
     stripped = value.strip()
     return stripped or None
-
-
-def _str_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 # --- dedup ------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests for stancewatch.ingest.feeds: feed list validation, parsing, canonical URLs and dedup."""
+"""Tests for stancewatch.ingest feed handling: feed list validation, parsing, canonical URLs and dedup."""
 
 from __future__ import annotations
 
@@ -10,14 +10,9 @@ from pathlib import Path
 import pytest
 
 from stancewatch.errors import ConfigError, FeedParseError
-from stancewatch.ingest.feeds import (
-    canonicalize_url,
-    content_hash,
-    dedup_keys,
-    load_feed_list,
-    parse_feed,
-    unique_entries,
-)
+from stancewatch.ingest.feed_list import load_feed_list
+from stancewatch.ingest.feeds import content_hash, dedup_keys, parse_feed, unique_entries
+from stancewatch.ingest.urls import canonicalize_url
 from stancewatch.models import FeedEntry
 from tests.conftest import rss_feed
 
