@@ -1,4 +1,4 @@
-"""Tests for stancewatch.ingest feed handling: feed list validation, parsing, canonical URLs and dedup."""
+"""Tests for ingest: feed list validation, feed parsing, canonical URLs and dedup."""
 
 from __future__ import annotations
 
