@@ -31,7 +31,7 @@ from stancewatch.positions.units import Unit, to_statement
 RELATED_THRESHOLD = 0.5
 
 _CONDITIONS_FOLLOW = re.compile(
-    r"^[\"“]?(?:But only|Only if|Provided|On condition|As long as|(?:The|Our|Its|Their|Israel's|"
+    r"^[\"“]?(?:But only|Only if|Provided|On condition|As long as|(?:The|Our|Its|Their|"
     r"\w+'s) (?:conditions|terms|requirements) (?:are|include|remain)|Conditions include|"
     r"That (?:would )?require)",
 )
