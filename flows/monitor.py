@@ -224,7 +224,10 @@ def monitor(
     nothing_to_poll = pipeline.disabled_feeds_warning(run.feeds, settings.feed_list_path)
     if nothing_to_poll:
         logger.warning(nothing_to_poll)
-    cluster = cluster_pages(run) if on_dask() else None
+    # The batch that process-pages is working on ("2/7"), named by the step call itself; the
+    # cluster reads it when it names its extract-compare tasks.
+    batch = ""
+    cluster = cluster_pages(run, lambda: batch) if on_dask() else None
     if cluster is not None:
         run.use_pages(cluster)
     enabled = [feed for feed in run.feeds if feed.enabled]
@@ -243,6 +246,7 @@ def monitor(
             upstream: list[Any] = []
             advanced: set[str] = set()
             for call in pipeline.step_calls(run):
+                batch = f"{call.number}/{call.batches}"
                 result, done = _run_call(call, run, upstream)
                 call.step.keep(run, result)
                 _log_step(logger, call.step, run, result)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from prefect import task
@@ -75,9 +75,12 @@ def on_dask() -> bool:
     return isinstance(context.task_runner, DaskTaskRunner)
 
 
-def cluster_pages(run: pipeline.MonitorRun) -> pipeline.ChunkedPages:
+def cluster_pages(
+    run: pipeline.MonitorRun, batch_label: Callable[[], str]
+) -> pipeline.ChunkedPages:
     """The run's page stage on the flow's Dask cluster: `extract-compare` tasks of
-    `settings.dask_chunk_pages` pages each, submitted from the `process-pages` step."""
+    `settings.dask_chunk_pages` pages each, submitted from the `process-pages` step.
+    `batch_label` names the batch being processed (`2/7`, from the step call)."""
     from distributed import KilledWorker
 
     settings = run.settings
@@ -86,11 +89,6 @@ def cluster_pages(run: pipeline.MonitorRun) -> pipeline.ChunkedPages:
     def submit(jobs: Sequence[pipeline.PageJob], label: str) -> Any:
         named = extract_compare.with_options(task_run_name=f"extract-compare[{label}]")
         return named.submit(parcel, list(jobs), settings.min_text_chars, settings.max_text_chars)
-
-    def batch_label() -> str:
-        size = max(1, settings.batch_size)
-        batches = -(-len(run.queue.entries) // size)
-        return f"{run.pages_done // size + 1}/{batches}"
 
     return pipeline.ChunkedPages(
         submit,
