@@ -7,11 +7,13 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from stancewatch.models import Change, Comparison, RunSummary, Statement
 from stancewatch.safe_markdown import md_link, md_text
 from stancewatch.safe_text import csv_cell, json_document, terminal_line
+
+if TYPE_CHECKING:  # the models are only named here; query commands never load them
+    from stancewatch.models import Change, Comparison, RunSummary, Statement
 
 OutputFormat = str  # "table" | "json" | "csv" | "jsonl"
 FORMATS = ("table", "json", "csv", "jsonl")

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.text import Text
 
 from stancewatch import __version__, pipeline, report, store
+from stancewatch.cli.consoles import err, out, styled
 from stancewatch.cli.engine_commands import engine_app
 from stancewatch.cli.events_commands import events_app
 from stancewatch.cli.output import (
@@ -19,9 +19,7 @@ from stancewatch.cli.output import (
     Format,
     GuardedGroup,
     SeedsOpt,
-    err,
     load_settings,
-    out,
     print_rows,
     read_db,
 )
@@ -74,7 +72,7 @@ def warn_if_nothing_to_poll(feed_list: Path) -> None:
 
     warning = pipeline.disabled_feeds_warning(load_feed_list(feed_list), feed_list)
     if warning:
-        err.print(Text("warning:", style="bold yellow"), terminal_line(warning))
+        err.print(styled("warning:", "bold yellow"), terminal_line(warning))
 
 
 RunnerOpt = Annotated[
@@ -129,7 +127,7 @@ def run(
         TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
-        console=err,
+        console=err.console,
         transient=True,
         disable=not err.is_terminal,  # piped stderr gets the one-line messages only
     ) as bar:
@@ -266,7 +264,7 @@ def demo(
                 fetch_allow=(*settings.fetch_allow, DEMO_HOST),
             )
         )
-    out.print(Text(f"\nRun summary (flow run state: {state_name})", style="bold"))
+    out.print(styled(f"\nRun summary (flow run state: {state_name})", "bold"))
     for key, value in result.items():
         out.print(f"  {key}: {terminal_line(str(value))}")
     with read_db(settings) as con:
@@ -284,7 +282,7 @@ def demo(
     )
     moves = sum(e["articles"] + e["withdrawn_changes"] for e in events)
     out.print(
-        Text("\nPosition events", style="bold"),
+        styled("\nPosition events", "bold"),
         f"{moves} changes (reaffirmations not counted) became {len(events)} events; "
         f"{len(found)} changes shown by `changes`",
     )
@@ -324,7 +322,7 @@ def _demo_review_step(settings: Settings, events: list[dict[str, Any]]) -> None:
     after = _current_position(settings, actor, issue)
     pipeline.write_timeline(settings)  # the timeline shows the confirmation too
     out.print(
-        Text("Review step", style="bold"),
+        styled("Review step", "bold"),
         f"(what `stancewatch review confirm {chosen['event_id']}` does): "
         f"event #{chosen['event_id']} confirmed; current position of {actor} on {issue}: "
         f"{before['stance']} ({before['source']}) → {after['stance']} ({after['source']})",

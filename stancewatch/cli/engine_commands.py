@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from stancewatch import pipeline, report
+from stancewatch.cli.consoles import out
 from stancewatch.cli.explain_output import baseline_explanation, comparison_explanation
 from stancewatch.cli.output import (
     DbOpt,
@@ -19,7 +19,6 @@ from stancewatch.cli.output import (
     GuardedGroup,
     SeedsOpt,
     load_settings,
-    out,
     print_rows,
 )
 from stancewatch.safe_text import json_document, terminal_line, terminal_text
@@ -121,6 +120,8 @@ def compare(
             )
             sys.stdout.write(json_document(json.dumps(payload, ensure_ascii=False)) + "\n")
             continue
+        from rich.text import Text
+
         verdict = "related" if comparison.related else "not related"
         out.print(
             Text.assemble(

@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 
 from stancewatch import pipeline, report, store
+from stancewatch.cli.consoles import out
 from stancewatch.cli.output import (
     DbOpt,
     Format,
     FormatOpt,
     GuardedGroup,
     load_settings,
-    out,
     parse_since,
     print_rows,
     read_db,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from stancewatch.models import Change, Comparison, Statement
-
 if TYPE_CHECKING:
+    from stancewatch.models import Change, Comparison, Statement
     from stancewatch.positions import SeedStatement
 
 _INDENT = "    "

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 from typer.core import TyperGroup
 
 from stancewatch import report, store
+from stancewatch.cli.coercion import use_plain_coercion
+from stancewatch.cli.consoles import err, out, styled
 from stancewatch.errors import ConfigError, StancewatchError
 from stancewatch.safe_text import json_document, terminal_line
 from stancewatch.settings import Settings
@@ -30,17 +29,6 @@ if TYPE_CHECKING:
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-# Markup and emoji codes are off: printed text is data (a title "[/]" or a stage tag "[fetch]"
-# must print as it is); styled words are built as rich Text. Piped output is not cut to 80
-# columns: wide tables stay one row per line.
-out = Console(
-    highlight=False,
-    markup=False,
-    emoji=False,
-    soft_wrap=True,
-    width=None if sys.stdout.isatty() else 200,
-)
-err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 LONG_TEXT_COLUMNS = frozenset(
     {"title", "evidence", "text", "baseline_text", "url", "message", "last_error", "last_warning"}
@@ -48,13 +36,24 @@ LONG_TEXT_COLUMNS = frozenset(
 
 
 class GuardedGroup(TyperGroup):
-    """Turns our errors into one-line messages on stderr instead of tracebacks."""
+    """Turns our errors into one-line messages on stderr instead of tracebacks, and converts
+    option values without pydantic (see cli/coercion.py)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        use_plain_coercion(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            use_plain_coercion(command.get_params(ctx))
+        return command
 
     def invoke(self, ctx: Any) -> Any:  # typer's Context type lives in a private module
         try:
             return super().invoke(ctx)
         except StancewatchError as exc:
-            err.print(Text("error:", style="bold red"), terminal_line(str(exc)))
+            err.print(styled("error:", "bold red"), terminal_line(str(exc)))
             raise typer.Exit(exc.exit_code) from None
 
 
@@ -134,6 +133,9 @@ def print_rows(
     if not rows:
         out.print(empty)
         return
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=Text(title) if title else None, show_lines=False, expand=False)
     for column in columns:
         if column in LONG_TEXT_COLUMNS:

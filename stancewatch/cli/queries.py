@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from stancewatch import report, store
+from stancewatch.cli.consoles import out
 from stancewatch.cli.output import (
     DbOpt,
     FeedsOpt,
@@ -17,13 +18,14 @@ from stancewatch.cli.output import (
     LiveOpt,
     SeedsOpt,
     load_settings,
-    out,
     parse_since,
     print_rows,
     read_db,
 )
 from stancewatch.errors import ConfigError
-from stancewatch.models import FeedConfig
+
+if TYPE_CHECKING:
+    from stancewatch.models import FeedConfig
 
 queries_app = typer.Typer(cls=GuardedGroup)
 feeds_app = typer.Typer(

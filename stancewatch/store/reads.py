@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from stancewatch.models import Article
 from stancewatch.store.latest_schema import recent_changes_select
 from stancewatch.store.staging import utc
+
+if TYPE_CHECKING:  # loaded by the one reader that builds records, not by every query
+    from stancewatch.models import Article
 
 # The baseline version the views compare against: the one saved last (every version while
 # none is saved), as in migrations.py.
@@ -162,6 +164,8 @@ def list_errors(
 
 def stored_articles(con: duckdb.DuckDBPyConnection, *, limit: int | None = None) -> list[Article]:
     """Stored articles as records, oldest first, for scoring them again."""
+    from stancewatch.models import Article
+
     limit_clause = "LIMIT $limit" if limit is not None else ""
     params = {"limit": max(limit, 0)} if limit is not None else {}
     rows = con.execute(

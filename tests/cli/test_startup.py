@@ -11,7 +11,9 @@ from tests.conftest import SEEDS_DIR
 
 BIN = Path(sys.executable).parent
 NETWORK_AND_EXTRACTION = {"trafilatura", "lxml", "httpx", "feedparser", "prefect"}
-HEAVY = NETWORK_AND_EXTRACTION | {"duckdb", "pyarrow"}
+HEAVY = NETWORK_AND_EXTRACTION | {"duckdb", "pyarrow", "pydantic"}
+#: typer converts option values with pydantic (~0.15 s to import); cli/coercion.py avoids it.
+NEVER_FOR_A_QUERY = NETWORK_AND_EXTRACTION | {"pyarrow", "pydantic"}
 
 
 def loaded_after(code: str) -> set[str]:
@@ -51,7 +53,32 @@ def test_a_query_command_loads_the_database_but_not_the_network_or_extraction(
             f"try:\n    app([*{command!r}, '--db', {str(db)!r}])\nexcept SystemExit:\n    pass"
         )
         assert "duckdb" in loaded
-        assert not loaded & (NETWORK_AND_EXTRACTION | {"pyarrow"}), command
+        assert not loaded & NEVER_FOR_A_QUERY, command
+
+
+def test_query_output_as_json_or_csv_loads_neither_rich_nor_the_models(tmp_path: Path) -> None:
+    db = tmp_path / "q.duckdb"
+    subprocess.run([str(BIN / "stancewatch"), "db", "migrate", "--db", str(db)], check=True)
+    commands = (
+        ["positions", "--format", "json"],
+        ["changes", "--since", "7d", "-f", "csv"],
+        ["articles", "--limit", "5", "-f", "json"],
+    )
+    for command in commands:
+        probe = (
+            "from stancewatch.cli import app\n"
+            f"try:\n    app([*{command!r}, '--db', {str(db)!r}])\nexcept SystemExit:\n    pass\n"
+            "import sys\nprint('MODULES', ' '.join(sorted(sys.modules)))"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        )
+        output, _, modules = result.stdout.partition("MODULES ")
+        loaded = set(modules.split())
+        assert output.strip() in {"[]", ""} or output.startswith("detected_at"), command
+        assert not {m for m in loaded if m.split(".")[0] == "rich"}, command
+        assert "stancewatch.models" not in loaded, command
+        assert not {m.split(".")[0] for m in loaded} & NEVER_FOR_A_QUERY, command
 
 
 def test_run_flow_without_a_prefect_server_says_how_to_start_one(tmp_path: Path) -> None:
