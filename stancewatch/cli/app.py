@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,6 +27,9 @@ from stancewatch.cli.queries import queries_app
 from stancewatch.errors import ConfigError, RunFailedError
 from stancewatch.safe_text import terminal_line
 from stancewatch.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from stancewatch.models import RunSummary
 
 DEMO_PORT = 8765
 DEMO_HOST = "127.0.0.1"  # where serve_demo_site listens
@@ -120,7 +123,19 @@ def run(
         if failed:
             raise typer.Exit(1)
         return
-    # rich.progress costs ~0.1 s to import; only `run` draws a bar.
+    if not err.is_terminal:  # piped stderr gets the one-line messages only
+        summary = pipeline.run_monitor(settings)
+    else:
+        summary = run_with_progress_bar(settings)
+    for line in report.summary_lines(summary):
+        out.print(line)
+    if summary.status == "failed":
+        raise typer.Exit(1)
+
+
+def run_with_progress_bar(settings: Settings) -> RunSummary:
+    """One monitor pass drawing a bar per stage on the terminal."""
+    # rich.progress costs ~0.1 s to import; only a run on a terminal draws a bar.
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
@@ -129,7 +144,6 @@ def run(
         MofNCompleteColumn(),
         console=err.console,
         transient=True,
-        disable=not err.is_terminal,  # piped stderr gets the one-line messages only
     ) as bar:
         tasks: dict[str, Any] = {}
 
@@ -140,11 +154,7 @@ def run(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done)
 
-        summary = pipeline.run_monitor(settings, progress=progress)
-    for line in report.summary_lines(summary):
-        out.print(line)
-    if summary.status == "failed":
-        raise typer.Exit(1)
+        return pipeline.run_monitor(settings, progress=progress)
 
 
 def run_flow(settings: Settings) -> tuple[str, bool, dict[str, object]]:

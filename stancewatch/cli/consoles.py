@@ -6,8 +6,9 @@ commands that print nothing never pay for it.
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -15,11 +16,23 @@ if TYPE_CHECKING:
 
 
 class LazyConsole:
-    """A rich Console built with `options` the first time something is printed."""
+    """A rich Console built with `options` the first time rich is needed to print.
 
-    def __init__(self, **options: Any) -> None:
+    Plain lines (a str with nothing rich would alter: no markup is read, no tabs or control
+    characters) are written as they are, which is what the console would print, so a command
+    that prints only those never loads rich.
+    """
+
+    def __init__(self, *, stderr: bool = False, wide_when_piped: bool = False, **options: Any):
+        self._stderr = stderr
+        self._wide_when_piped = wide_when_piped
         self._options = options
         self._console: Console | None = None
+
+    @property
+    def stream(self) -> TextIO:
+        """Looked up at each use, as rich does: a test runner may swap it."""
+        return sys.stderr if self._stderr else sys.stdout
 
     @property
     def console(self) -> Console:
@@ -27,13 +40,16 @@ class LazyConsole:
             from rich.console import Console
 
             options = dict(self._options)
-            if options.pop("wide_when_piped", False):
+            if self._wide_when_piped:
                 # Piped output is not cut to 80 columns: wide tables stay one row per line.
                 options["width"] = None if sys.stdout.isatty() else 200
-            self._console = Console(**options)
+            self._console = Console(stderr=self._stderr, **options)
         return self._console
 
     def print(self, *objects: Any, **options: Any) -> None:
+        if not options and all(isinstance(o, str) and _plain(o) for o in objects):
+            self.stream.write(" ".join(objects) + "\n")
+            return
         self.console.print(*objects, **options)
 
     def print_json(self, *, data: Any) -> None:
@@ -41,7 +57,17 @@ class LazyConsole:
 
     @property
     def is_terminal(self) -> bool:
+        """Whether rich would draw for a terminal here (no rich is loaded to say no when the
+        stream is not a terminal and nothing in the environment forces one)."""
+        forced = os.environ.get("TTY_COMPATIBLE") == "1" or os.environ.get("FORCE_COLOR")
+        isatty = getattr(self.stream, "isatty", None)
+        if self._console is None and not forced and not (isatty and isatty()):
+            return False
         return self.console.is_terminal
+
+
+def _plain(text: str) -> bool:
+    return all(line.isprintable() for line in text.split("\n"))
 
 
 def styled(text: str, style: str) -> Text:

@@ -17,6 +17,10 @@ NEVER_NEEDED_WHEN_IDLE = (
     "lxml",
     "feedparser",
     "pyarrow",
+    "pydantic",  # typer's option coercion (cli/coercion.py converts without it)
+    "rich",  # nothing to draw when stderr is not a terminal, and plain lines need no rich
+    "click",  # with pygments, loaded by httpx for its command-line client
+    "pygments",
     "stancewatch.positions.reader",
     "stancewatch.pipeline.pages",
     "stancewatch.pipeline.page_worker",
