@@ -205,6 +205,9 @@ class HttpClient:
         status = response.status_code
         headers = {key.lower(): value for key, value in response.headers.items()}
         if status == 304:
+            # No body, but the connection returns to the pool only once its (empty) body is
+            # read: closed unread, every poll of an idle run paid for a new connection.
+            response.read()
             return FetchResult(url=url, final_url=final_url, status=304, headers=headers, body=b"")
         if not 200 <= status < 300:
             where = "" if final_url == url else f" (redirected to {final_url})"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import gzip
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -518,3 +521,61 @@ def test_client_is_a_context_manager(httpserver: HTTPServer) -> None:
         assert client.get(httpserver.url_for("/once")).body == b"ok"
     with pytest.raises(RuntimeError):
         client.get(httpserver.url_for("/once"))
+
+
+# --- connection reuse ------------------------------------------------------------------------
+
+
+class CountingFeedServer(ThreadingHTTPServer):
+    """HTTP/1.1 with keep-alive on 127.0.0.1: a feed that answers 304 to its ETag, counting the
+    TCP connections it accepted."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        self.connections = 0
+        super().__init__(("127.0.0.1", 0), _CountingHandler)
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        self.connections += 1
+        return super().get_request()
+
+
+class _CountingHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        if self.headers.get("If-None-Match") == '"v1"':
+            self.send_response(304)
+            self.send_header("ETag", '"v1"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
+        self.send_response(200)
+        self.send_header("ETag", '"v1"')
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+def test_not_modified_answers_keep_the_connection_for_the_next_poll(
+    make_client: Callable[..., HttpClient],
+) -> None:
+    server = CountingFeedServer()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = make_client()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        assert client.get(f"{base}/feed/0.xml", accept=FEED_ACCEPT).status == 200
+        statuses = {client.get(f"{base}/feed/{n}.xml", etag='"v1"').status for n in range(20)}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert statuses == {304}
+    assert server.connections == 1  # one keep-alive connection, not one per poll
