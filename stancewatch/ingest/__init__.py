@@ -4,15 +4,9 @@ Other stages use only the names below; the modules behind them are this stage's 
 module is imported on first use (httpx, feedparser and trafilatura are slow to load).
 """
 
-import sys
 from typing import TYPE_CHECKING
 
 from stancewatch.lazy import lazy_names
-
-# httpx's __init__ loads its command-line client (click, rich.progress, rich.syntax, pygments:
-# about 0.1 s of CPU) whenever those happen to be installed; the library never needs it, and a
-# missing module is what httpx expects when they are not.
-sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 if TYPE_CHECKING:
     from stancewatch.ingest.charset import decode_text, sniff_encoding

@@ -13,8 +13,6 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 from urllib.parse import urljoin
 
-import httpx
-
 from stancewatch.errors import (
     BlockedURLError,
     FetchError,
@@ -27,6 +25,7 @@ from stancewatch.errors import (
 from stancewatch.ingest.charset import sniff_encoding
 from stancewatch.ingest.decoding import ACCEPTED_CODINGS, BodyDecoder
 from stancewatch.ingest.guard import AddressPolicy, check_url, strip_userinfo
+from stancewatch.ingest.httpx_library import httpx
 from stancewatch.ingest.transport import Deadline, deadline_scope, guarded_transport
 from stancewatch.models import FetchResult
 from stancewatch.settings import Settings

@@ -26,9 +26,9 @@ from typing import Any
 
 import certifi
 import httpcore
-import httpx
 
 from stancewatch.ingest.guard import AddressPolicy
+from stancewatch.ingest.httpx_library import httpx
 
 Clock = Callable[[], float]
 
