@@ -65,7 +65,9 @@ _CONDITION = re.compile(
 _NEXT_COMPLEMENT = re.compile(r",?\s+and\s+that\s", re.IGNORECASE)
 
 _BACKGROUND = re.compile(
-    r"(?<![\w])(?:previously|earlier (?:this|last|in|months|weeks|years)|"
+    # "earlier this week", "earlier in the day": the same news cycle, so no recap of an old stance.
+    r"(?<![\w])(?:previously|earlier (?:this (?:month|year)|last|in the (?:month|year)|"
+    r"in (?:19|20)\d\d|months|weeks|years)|"
     r"(?:has|have|had) (?:long|consistently|"
     r"repeatedly|always|so far|until now)|long[- ]standing|longstanding|since the (?:start|"
     r"beginning|outbreak|onset) of|since the war (?:began|started|erupted)|since (?:october|"

@@ -1,0 +1,77 @@
+"""Moves that real copy states and the reader used to miss: same-day news, acts, conditions."""
+
+from __future__ import annotations
+
+import pytest
+
+from stancewatch.models import Statement
+from stancewatch.positions import Reader, load_watchlist, stance
+
+WATCHLIST = """
+[topic]
+id = "ferry-dispute"
+label = "A ferry lockout and a harbour levy"
+
+[scope]
+include = ["ferry", "harbour", "Portmere"]
+exclude = []
+
+[[actors]]
+id = "pilots"
+name = "Harbour Pilots Guild"
+kind = "group"
+aliases = ["the guild", "the Harbour Pilots Guild", "the pilots"]
+
+[[actors]]
+id = "portmere"
+name = "Portmere Lines"
+kind = "group"
+aliases = ["Portmere", "the operator"]
+
+[[issues]]
+id = "deal"
+label = "A settlement of the lockout"
+terms = ["settlement", "deal", "agreement"]
+
+[[issues]]
+id = "lockout"
+label = "The lockout"
+terms = ["lockout"]
+"""
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
+    path = tmp_path_factory.mktemp("ferry") / "watchlist.toml"
+    path.write_text(WATCHLIST)
+    return Reader(load_watchlist(path))
+
+
+def read(reader: Reader, text: str, actor: str, issue: str) -> list[Statement]:
+    statements = reader.read(text, judge_scope=False).statements
+    return [s for s in statements if s.actor == actor and s.issue == issue]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Earlier in the day, the guild said it would accept the settlement.",
+        "Earlier this week, the guild said it would accept the settlement.",
+        "The guild accepted the settlement earlier on Tuesday.",
+    ],
+)
+def test_a_statement_from_the_same_news_cycle_is_news(reader: Reader, text: str) -> None:
+    found = read(reader, text, "pilots", "deal")
+    assert found and not any(s.background for s in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Earlier this year, the guild accepted a settlement.",
+        "Earlier in the year the guild accepted a settlement.",
+        "The guild had accepted a settlement earlier in 2019.",
+    ],
+)
+def test_a_statement_from_earlier_in_the_year_is_a_recap(text: str) -> None:
+    assert stance.background(text, text.index("accepted"), False)
