@@ -36,7 +36,7 @@ _MODAL_GAP = re.compile(
 )
 _NEGATION = re.compile(
     r"(?<![\w])(?P<nolonger>no longer|not longer|no more)(?![\w])"
-    r"|(?<![\w])(?P<not>not|never|n['’]t|neither|nor|without|nothing|no|rather than|"
+    r"|(?<![\w])(?P<not>not|cannot|never|n['’]t|neither|nor|without|nothing|no|rather than|"
     r"instead of|stop(?:s|ped|ping)? short of|refrain(?:s|ed|ing)? from)(?![\w])"
     r"|n['’]t(?![\w])",
     re.IGNORECASE,

@@ -75,3 +75,16 @@ def test_a_statement_from_the_same_news_cycle_is_news(reader: Reader, text: str)
 )
 def test_a_statement_from_earlier_in_the_year_is_a_recap(text: str) -> None:
     assert stance.background(text, text.index("accepted"), False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The guild cannot agree to any settlement unless Portmere ends the lockout.",
+        "“We cannot accept a deal unless the lockout ends,” the guild said.",
+    ],
+)
+def test_cannot_negates_the_cue_it_stands_before(reader: Reader, text: str) -> None:
+    found = read(reader, text, "pilots", "deal")
+    assert found and all(s.score < 0 for s in found)
+    assert {s.stance for s in found} == {"reject_unless"}
