@@ -121,7 +121,7 @@ def read_sentence(
         if id(cue) in governors or hypothetical(text, cue.start) or plan_content(text, cue.start):
             continue
         if (
-            stance.permission(text, cue.start)
+            stance.permission(text, cue.start, cue.cls)
             and frame_at(unit.frames, cue.start) is None
             and unit.speaker is None
         ):

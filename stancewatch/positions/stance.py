@@ -133,10 +133,17 @@ _PERMISSION = re.compile(
 )
 
 
-def permission(text: str, start: int) -> bool:
+def permission(text: str, start: int, cls: str = ACCEPT) -> bool:
     """Whether a cue states what someone is able or allowed to do ("under the rules, the
-    commission can accept ..."): a rule described, not a stance taken."""
-    return _PERMISSION.search(text[max(0, start - 40) : start]) is not None
+    commission can accept ..."): a rule described, not a stance taken.
+
+    "may" before stepping out of something ("Egypt may abandon its mediation") is a warning
+    that it could quit, not a power granted: rules rarely allow a party to walk out.
+    """
+    m = _PERMISSION.search(text[max(0, start - 40) : start])
+    if m is None:
+        return False
+    return not (cls == SUSPEND and m.group(0).lower().startswith("may"))
 
 
 def hedged(text: str, start: int, end: int) -> bool:

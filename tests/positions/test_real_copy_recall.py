@@ -88,3 +88,14 @@ def test_cannot_negates_the_cue_it_stands_before(reader: Reader, text: str) -> N
     found = read(reader, text, "pilots", "deal")
     assert found and all(s.score < 0 for s in found)
     assert {s.stance for s in found} == {"reject_unless"}
+
+
+def test_may_before_stepping_out_is_a_warning_not_a_power(reader: Reader) -> None:
+    text = "The guild may abandon the settlement if its pay claims are questioned again."
+    found = read(reader, text, "pilots", "deal")
+    assert [(s.stance, s.modality) for s in found] == [("reject", "hedged")]
+
+
+def test_may_before_a_yes_stays_a_power_granted(reader: Reader) -> None:
+    text = "Under the charter, the guild may accept a settlement by a simple majority."
+    assert read(reader, text, "pilots", "deal") == []
