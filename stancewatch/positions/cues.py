@@ -354,6 +354,15 @@ _PHYSICAL_DROP = re.compile(
 )
 
 
+# "I agree with him that a truce is enough", "agreed with her assessment": sharing a person's
+# view of something is a judgment of what it does, not a yes to it.
+_AGREE_WITH_VIEW = re.compile(
+    r"^\s+with\s+(?:him|her|you|(?:his|her|your|their|the)\s+(?:\w+\s+)?"
+    r"(?:view|views|assessment|analysis|argument|point|idea|opinion|reading))\b",
+    re.IGNORECASE,
+)
+
+
 def find_cues(text: str) -> list[Cue]:
     """Every stance cue in a sentence, left to right, not overlapping."""
     cues = []
@@ -364,6 +373,8 @@ def find_cues(text: str) -> list[Cue]:
         if word == "without" and not _NO_NOUN_BEFORE.search(head):
             continue  # only "no deal without X" demands X
         if word.startswith("drop") and _PHYSICAL_DROP.match(text[m.end() :]):
+            continue
+        if word.startswith("agree") and _AGREE_WITH_VIEW.match(text[m.end() :]):
             continue
         if word in _EVALUATIVE and _VIEWED.search(text[max(0, m.start() - 80) : m.start()]):
             cls = ACCEPT  # "viewed the proposal positively": a favourable judgment

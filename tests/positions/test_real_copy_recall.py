@@ -99,3 +99,19 @@ def test_may_before_stepping_out_is_a_warning_not_a_power(reader: Reader) -> Non
 def test_may_before_a_yes_stays_a_power_granted(reader: Reader) -> None:
     text = "Under the charter, the guild may accept a settlement by a simple majority."
     assert read(reader, text, "pilots", "deal") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“Here I agree with him that a settlement is enough to calm the harbour,” the guild said.",
+        "The guild agreed with her assessment that the settlement would not hold.",
+    ],
+)
+def test_sharing_a_persons_view_is_no_yes_to_what_it_judges(reader: Reader, text: str) -> None:
+    assert read(reader, text, "pilots", "deal") == []
+
+
+def test_agreeing_to_a_deal_with_a_party_is_still_a_yes(reader: Reader) -> None:
+    found = read(reader, "The guild agreed with Portmere on a settlement.", "pilots", "deal")
+    assert [s.stance for s in found] == ["accept"]
