@@ -76,6 +76,16 @@ def fresh_offer(text: str, obj: IssueMention) -> bool:
     return bool(_FRESH_BEFORE.search(before) or _FRESH_INSIDE.search(obj.text))
 
 
+# "said it was reviewing the offer", "is studying the proposal": a procedural look at terms.
+_REVIEW = re.compile(r"(?:review|study|studie|examin)\w*$", re.IGNORECASE)
+
+
+def under_review(cue: str) -> bool:
+    """Whether the cue reviews its object: one only reviews an offer not yet answered, so it
+    is not the offer a seed already said no to."""
+    return _REVIEW.match(cue.strip()) is not None
+
+
 def claimant_of(text: str, owner: Mention, mentions: Sequence[Mention]) -> Mention | None:
     """Another actor whose account the owner's stance is: "Israel ..., citing Hamas's refusal"."""
     if not _CLAIM_FRAME.search(text[: owner.start]):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from stancewatch.positions import cues, stance
 from stancewatch.positions.amounts import amount_direction, amounts
 from stancewatch.positions.attribution import frame_at
-from stancewatch.positions.claims import claimant_of, counterparts, fresh_offer
+from stancewatch.positions.claims import claimant_of, counterparts, fresh_offer, under_review
 from stancewatch.positions.holders import (
     find_holders,
     judge,
@@ -267,7 +267,7 @@ def read_sentence(
                         partial,
                         claimant=claimant,
                         counterpart=counterparts(text, obj, h, unit.mentions),
-                        fresh_offer=fresh_offer(text, obj),
+                        fresh_offer=fresh_offer(text, obj) or under_review(cue.text),
                         amount=amount,
                     )
                 )

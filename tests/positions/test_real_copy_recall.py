@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from stancewatch.models import Statement
-from stancewatch.positions import Reader, load_watchlist, stance
+from stancewatch.positions import Engine, Reader, SeedDocument, load_watchlist, stance
 
 WATCHLIST = """
 [topic]
@@ -13,7 +15,7 @@ id = "ferry-dispute"
 label = "A ferry lockout and a harbour levy"
 
 [scope]
-include = ["ferry", "harbour", "Portmere"]
+include = ["ferry", "harbour", "Portmere", "guild"]
 exclude = []
 
 [[actors]]
@@ -31,7 +33,7 @@ aliases = ["Portmere", "the operator"]
 [[issues]]
 id = "deal"
 label = "A settlement of the lockout"
-terms = ["settlement", "deal", "agreement"]
+terms = ["settlement", "deal", "agreement", "offer"]
 
 [[issues]]
 id = "lockout"
@@ -45,6 +47,13 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
     path = tmp_path_factory.mktemp("ferry") / "watchlist.toml"
     path.write_text(WATCHLIST)
     return Reader(load_watchlist(path))
+
+
+def engine_with_seed(tmp_path: Path, seed: str) -> Engine:
+    watchlist = tmp_path / "watchlist.toml"
+    watchlist.write_text(WATCHLIST)
+    documents = (SeedDocument(name="seed.txt", text=seed),)
+    return Engine.from_parts(watchlist, tmp_path / "overrides.toml", documents)
 
 
 def read(reader: Reader, text: str, actor: str, issue: str) -> list[Statement]:
@@ -115,3 +124,17 @@ def test_sharing_a_persons_view_is_no_yes_to_what_it_judges(reader: Reader, text
 def test_agreeing_to_a_deal_with_a_party_is_still_a_yes(reader: Reader) -> None:
     found = read(reader, "The guild agreed with Portmere on a settlement.", "pilots", "deal")
     assert [s.stance for s in found] == ["accept"]
+
+
+def test_reviewing_an_offer_after_a_no_is_procedure_not_a_step_toward_it(
+    tmp_path: Path,
+) -> None:
+    engine = engine_with_seed(tmp_path, "The guild rejected the offer.")
+    changes = engine.compare_text("The guild said it was reviewing the offer.").changes
+    assert [(c.actor, c.issue, c.kind) for c in changes] == [("pilots", "deal", "reaffirmed")]
+
+
+def test_signalling_openness_after_a_no_is_still_a_softening(tmp_path: Path) -> None:
+    engine = engine_with_seed(tmp_path, "The guild rejected the offer.")
+    changes = engine.compare_text("The guild said it was open to the offer.").changes
+    assert [(c.actor, c.issue, c.kind) for c in changes] == [("pilots", "deal", "softening")]
