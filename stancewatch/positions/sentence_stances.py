@@ -201,6 +201,10 @@ def read_sentence(
         if not holders:
             continue
         previous_holders = holders
+        if cls == cues.DEMAND and _WISH.match(cue.text) and _shared_by_both(text, holders):
+            # "both the company and the union want to end the strike": a shared aim
+            claimed.update(o.start for o in objects)
+            continue
         negation = stance.negation_before(text, anchor.start)
         if gov is not None and negation is None:
             negation = stance.negation_before(text, cue.start, window=10)
@@ -319,6 +323,19 @@ def read_sentence(
         if f.shift is None and f.holder.actor in shifts:
             f.shift = shifts[f.holder.actor]
     return found, objects_seen or [i for i in issues if not i.laden]
+
+
+# A wish ("want", "hope for"): of two sides together, an aim they share, no one's concession.
+_WISH = re.compile(r"want|wish|hop", re.IGNORECASE)
+_BOTH_BEFORE = re.compile(r"\bboth\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _shared_by_both(text: str, holders: Sequence[Mention]) -> bool:
+    """Whether two or more actors hold the stance as one subject opened by "both"."""
+    if len({h.actor for h in holders if h.actor}) < 2:
+        return False
+    first = min(h.start for h in holders)
+    return _BOTH_BEFORE.search(text[max(0, first - 12) : first]) is not None
 
 
 _BOTH_SIDES = re.compile(

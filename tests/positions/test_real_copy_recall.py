@@ -138,3 +138,20 @@ def test_signalling_openness_after_a_no_is_still_a_softening(tmp_path: Path) -> 
     engine = engine_with_seed(tmp_path, "The guild rejected the offer.")
     changes = engine.compare_text("The guild said it was open to the offer.").changes
     assert [(c.actor, c.issue, c.kind) for c in changes] == [("pilots", "deal", "softening")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Both Portmere and the guild want to end the lockout.",
+        "Still, both the operator and the guild said they want to end the lockout soon.",
+    ],
+)
+def test_an_aim_both_sides_share_is_no_ones_concession(reader: Reader, text: str) -> None:
+    assert read(reader, text, "pilots", "lockout") == []
+    assert read(reader, text, "portmere", "lockout") == []
+
+
+def test_one_sides_wish_to_end_it_is_still_read(reader: Reader) -> None:
+    found = read(reader, "The guild wants to end the lockout.", "pilots", "lockout")
+    assert [s.stance for s in found] == ["reject"]
