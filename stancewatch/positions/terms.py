@@ -18,16 +18,17 @@ def normalise(text: str) -> str:
 
 
 def literal(name: str) -> str:
-    """Regex for a literal name; the first letter's case is free unless the name is an acronym.
+    """Regex for a literal name; each word's first letter is free unless it is an acronym.
 
     Names are written as they appear mid-sentence ("Hamas", "the militant group"); a sentence
-    may capitalise their first letter, but "US" must not match the pronoun "us".
+    may capitalise their first letter, and outlets capitalise offices their own way ("the
+    Prime Minister's office", "the prime minister's Office"); but "US" must not match "us".
     """
     words = name.split()
     parts = []
-    for i, word in enumerate(words):
+    for word in words:
         escaped = _word_literal(word)
-        if i == 0 and not _ACRONYM.match(word) and word[:1].isalpha():
+        if not _ACRONYM.match(word) and word[:1].isalpha():
             first = re.escape(word[0])
             other = word[0].swapcase()
             escaped = f"[{first}{re.escape(other)}]" + _word_literal(word[1:])

@@ -29,6 +29,7 @@ id = "portmere"
 name = "Portmere Lines"
 kind = "group"
 aliases = ["Portmere", "the operator"]
+roles = ["the harbour master's office"]
 
 [[issues]]
 id = "deal"
@@ -155,3 +156,13 @@ def test_an_aim_both_sides_share_is_no_ones_concession(reader: Reader, text: str
 def test_one_sides_wish_to_end_it_is_still_read(reader: Reader) -> None:
     found = read(reader, "The guild wants to end the lockout.", "pilots", "lockout")
     assert [s.stance for s in found] == ["reject"]
+
+
+@pytest.mark.parametrize("office", ["the Harbour Master's office", "the harbour master's Office"])
+def test_an_office_is_its_holder_however_the_outlet_capitalises_it(
+    reader: Reader, office: str
+) -> None:
+    quote = "“Given the guild's refusal to accept the settlement, we will keep the lockout,”"
+    text = f"{quote} {office} said."
+    found = read(reader, text, "pilots", "deal")
+    assert found and all(s.attribution == "third_party" for s in found)
