@@ -74,7 +74,9 @@ def classify(
     if abs(v) < abs(b) and b > 0 and s.stance == "reject_unless":
         return "hardening"  # a new condition on a yes
     if abs(v) > abs(b) and b > 0:
-        return "softening"  # a condition dropped
+        # A condition dropped: on a measure one side imposes, imposing it outright (carrying
+        # out a threat) is the harder line.
+        return "hardening" if concession_no else "softening"
     return _amount_move(baseline, s, concession_no)
 
 

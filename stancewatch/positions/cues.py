@@ -204,6 +204,8 @@ _CUES: list[tuple[str, str]] = [
     (ACCEPT, r"vot(?:e|es|ed|ing) (?:for|in favou?r of)|vot(?:e|es|ed|ing) yes on"),
     (ACCEPT, r"engag(?:e|es|ed|ing) in|t(?:ake|akes|ook|aking) part in|participat\w* in"),
     (COMMIT, r"vow(?:s|ed|ing)? to|pledg(?:e|es|ed|ing) to|promis(?:e|es|ed|ing) to"),
+    # Acts stated as acts: "carried out strikes on", "launched an offensive".
+    (COMMIT, r"carr(?:y|ies|ied|ying) out|launch(?:es|ed|ing)?|conduct(?:s|ed|ing)?"),
     (COMMIT, r"commit(?:s|ted|ting)? to|commitment to|intend(?:s|ed)? to|planned to|planning to"),
     (ESCALATE, r"rais(?:e|es|ed|ing) (?:its|their|the) (?:demands|stakes|conditions|bar)"),
     (ESCALATE, r"(?:new|additional|fresh|extra|more) (?:conditions|demands)|hard(?:er)? line"),

@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from stancewatch.models import Statement
-from stancewatch.positions import Engine, Reader, SeedDocument, load_watchlist, stance
+from stancewatch.models import BaselinePosition, Statement
+from stancewatch.positions import (
+    Engine,
+    Reader,
+    SeedDocument,
+    classify,
+    load_watchlist,
+    stance,
+)
 
 WATCHLIST = """
 [topic]
@@ -166,3 +173,26 @@ def test_an_office_is_its_holder_however_the_outlet_capitalises_it(
     text = f"{quote} {office} said."
     found = read(reader, text, "pilots", "deal")
     assert found and all(s.attribution == "third_party" for s in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Portmere carried out the lockout on Monday.",
+        "Portmere launched the lockout at dawn.",
+        "Portmere is conducting a lockout of the pilots.",
+    ],
+)
+def test_an_act_stated_as_an_act_commits_its_actor(reader: Reader, text: str) -> None:
+    found = read(reader, text, "portmere", "lockout")
+    assert [s.stance for s in found] == ["commit"]
+
+
+def test_carrying_out_a_conditional_threat_hardens_a_measure_one_side_imposes(
+    reader: Reader,
+) -> None:
+    threat = BaselinePosition("p:lockout", "portmere", "lockout", "accept_if", 0.5, "", "")
+    (s,) = read(reader, "Portmere carried out the lockout on Monday.", "portmere", "lockout")
+    assert classify(threat, s, concession_no=True) == "hardening"
+    # On anything else, a yes without the condition it had gives ground.
+    assert classify(threat, s, concession_no=False) == "softening"
