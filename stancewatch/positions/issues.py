@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from stancewatch.models import Watchlist
 from stancewatch.positions.matching import Hit, term_matcher
@@ -53,9 +53,8 @@ _CONTENT_LINK = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class IssueMention:
-    """A place in a sentence that names an issue."""
+class IssueMention(NamedTuple):
+    """A place in a sentence that names an issue (a named tuple: cheap to build, immutable)."""
 
     start: int
     end: int
@@ -92,7 +91,7 @@ class IssueFinder:
             return []
         found: list[IssueMention] = []
         for m in self.matcher.finditer(text) if hits is None else hits:
-            issue, polarity, laden = self.entries[m.index]
+            issue, polarity, laden = self.entries[m.term]
             bare = _DETERMINERS.sub("", m.text.lower()).strip()
             found.append(
                 IssueMention(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from stancewatch.models import Watchlist
 from stancewatch.positions.matching import Hit, PrefixedRegex, name_matcher
@@ -54,9 +55,12 @@ _PRONOUN_FINDER = PrefixedRegex(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A place in a sentence that names an actor (or a pronoun that may refer to one)."""
+class Mention(NamedTuple):
+    """A place in a sentence that names an actor (or a pronoun that may refer to one).
+
+    A named tuple rather than a frozen dataclass: every name and pronoun read makes one (and
+    every resolved reference another), and a tuple is built several times faster.
+    """
 
     start: int
     end: int

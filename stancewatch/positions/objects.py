@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from stancewatch.positions.issues import IssueMention, content_of
+from stancewatch.positions.prefilter import Needs
 from stancewatch.positions.units import CLAUSE_BREAK
 
 _OBJECT_WINDOW = 110  # characters after a cue in which its object must start
@@ -110,6 +110,9 @@ _HYPOTHETICAL = re.compile(
     r"idea|accusations?|allegations?|rumou?rs?|fears?|hopes?) that)\s+(?:[\w'’-]+\s+){0,6}$",
     re.IGNORECASE,
 )
+
+# Every _HYPOTHETICAL match holds one of these.
+_HYPOTHETICAL_WORDS = Needs("if|whether|unless|provid|condition|long as|contingent|dependent|that")
 
 # A fronted temporal clause: what happens in it is not yet anyone's stance.
 _FRONTED_WHEN = re.compile(r"^[\"“]?\s*(?:when|whenever|once)\s[^,;:]*$", re.IGNORECASE)
@@ -342,6 +345,8 @@ def hypothetical(text: str, start: int) -> bool:
     """Whether a cue sits in an if-clause or a reported rumour ("reports that X accepted")."""
     if _FRONTED_WHEN.match(text[:start]):
         return True  # "When the parties are ready to stop this war, we will be there"
+    if _HYPOTHETICAL_WORDS.absent(text[max(0, start - 60) : start]):
+        return False
     clause_start = 0
     for b in CLAUSE_BREAK.finditer(text, 0, start):
         clause_start = b.end()
@@ -360,7 +365,7 @@ def negated_content(text: str, issues: list[IssueMention], first: int) -> IssueM
     following = issues[first + 1]
     if not _NEGATED_RELATIVE.match(text[mention.end : following.start]):
         return None
-    return replace(following, polarity=-following.polarity)
+    return following._replace(polarity=-following.polarity)
 
 
 # "bow to Hamas's demands", "cave in to their conditions": the other side's asks, as a package.

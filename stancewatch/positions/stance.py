@@ -17,6 +17,7 @@ from stancewatch.positions.cues import (
     RETREAT,
     SUSPEND,
 )
+from stancewatch.positions.prefilter import Needs
 
 _MODAL = re.compile(
     r"(?<![\w])(?P<neg>will not|won['’]t|would not|wouldn['’]t|cannot|can['’]t|could not|"
@@ -26,6 +27,12 @@ _MODAL = re.compile(
     r"|(?P<will>will|would|shall|['’]ll|is going to|are going to|is ready to|are ready to)"
     r"(?![\w])",
     re.IGNORECASE,
+)
+
+# Every _MODAL match holds one of these.
+_MODAL_WORDS = Needs(
+    "will|won|would|can|could|shall|going|must|has to|have to|had to|need|should|may"
+    "|might|'ll|’ll|ready"
 )
 
 _MODAL_GAP = re.compile(
@@ -42,6 +49,9 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 
+# Every _NEGATION match holds one of these.
+_NEGATION_WORDS = Needs("no|n't|n’t|never|neither|without|rather than|instead of|stop|refrain")
+
 _HEDGE = re.compile(
     r"(?<![\w])(?:may|might|could|reportedly|possibly|perhaps|likely|unlikely|appear(?:s|ed)? to|"
     r"seem(?:s|ed)? to|is expected to|are expected to|was expected to|signal(?:l)?(?:ed|s|ing)?|"
@@ -49,6 +59,13 @@ _HEDGE = re.compile(
     r"threat(?:en|ens|ened|ening)?|warn(?:s|ed|ing)?|"
     r"is believed to|are believed to|potentially|tentative(?:ly)?)(?![\w])",
     re.IGNORECASE,
+)
+
+# Every _HEDGE match holds one of these.
+_HEDGE_WORDS = Needs(
+    "may|might|could|reportedly|possibly|perhaps|likely|appear|seem|expected to"
+    "|signal|hint|suggest|would consider|said to|threat|warn|believed to|potentially"
+    "|tentative"
 )
 
 # Condition markers: "if" kinds make a yes conditional; "until" kinds make a no conditional
@@ -59,6 +76,11 @@ _CONDITION = re.compile(
     r"subject to|conditional on|conditioned on)"
     r"|(?P<until>until|till|unless|before|without))(?![\w])",
     re.IGNORECASE,
+)
+# Every _CONDITION match holds one of these.
+_CONDITION_WORDS = Needs(
+    "only when|only after|long as|provid|condition|exchange for|return for|if|once"
+    "|subject to|til|unless|before|without"
 )
 
 # "would not bow to X, and that the offensive would go ahead if ...": a new complement clause.
@@ -106,6 +128,8 @@ _NEWS = re.compile(
 def modal_before(text: str, start: int, window: int = 40) -> str | None:
     """The modal just before an action: 'neg' (won't), 'must', 'hedge' (may), 'will' or None."""
     head = text[max(0, start - window) : start]
+    if _MODAL_WORDS.absent(head):
+        return None
     found = None
     for m in _MODAL.finditer(head):
         # Only adverbs and auxiliaries may stand between: "will not immediately withdraw",
@@ -118,6 +142,8 @@ def modal_before(text: str, start: int, window: int = 40) -> str | None:
 def negation_before(text: str, start: int, window: int = 24) -> str | None:
     """'nolonger' or 'not' when the words just before a cue negate it, else None."""
     head = text[max(0, start - window) : start]
+    if _NEGATION_WORDS.absent(head):
+        return None
     found = None
     for m in _NEGATION.finditer(head):
         gap = head[m.end() :].split()
@@ -149,12 +175,14 @@ def permission(text: str, start: int, cls: str = ACCEPT) -> bool:
 def hedged(text: str, start: int, end: int) -> bool:
     """Whether a hedge (may, could, reportedly, signaled) sits near the cue."""
     head = text[max(0, start - 40) : end]
-    return _HEDGE.search(head) is not None
+    return not _HEDGE_WORDS.absent(head) and _HEDGE.search(head) is not None
 
 
 def condition_after(text: str, start: int) -> tuple[str, str] | None:
     """The first condition after a position: ('only', text) for "only if"/"as long as" kinds,
     ('until', text) for "until"/"before"/"without" kinds."""
+    if _CONDITION_WORDS.absent(text[start:]):
+        return None
     boundary = _NEXT_COMPLEMENT.search(text, start) if " that " in text else None
     m = _CONDITION.search(text, start, boundary.start() if boundary else len(text))
     if m is None:
@@ -209,11 +237,19 @@ _PARTIAL = re.compile(
     r"(?![\w])",
     re.IGNORECASE,
 )
+# Every _PARTIAL match holds one of these.
+_PARTIAL_WORDS = Needs(
+    "partial|limited|some|gradual|phased|partly|temporary|interim|first|initial|part"
+    "|a few|small|for "
+)
 
 
 def partial_scope(text: str, start: int, end: int) -> bool:
     """Whether an object is limited in scope ("a limited deal", "a phased withdrawal")."""
-    return _PARTIAL.search(text, max(0, start - 25), min(len(text), end + 40)) is not None
+    window_start, window_end = max(0, start - 25), min(len(text), end + 40)
+    if _PARTIAL_WORDS.absent(text[window_start:window_end]):
+        return False
+    return _PARTIAL.search(text, window_start, window_end) is not None
 
 
 def news_marker(text: str) -> bool:

@@ -42,6 +42,21 @@ def test_function_words_pick_terms_by_the_next_word() -> None:
     ]
 
 
+def test_a_placeholder_term_is_tried_after_a_function_word_only_before_its_names() -> None:
+    names = {"h": ["Hamas", "the militant group", "the al-Qassam Brigades"]}
+    matcher = term_matcher(["{h} ~ survive*"], names)
+    plain = compile_terms(["{h} ~ survive*"], names)
+    assert matcher is not None and plain is not None
+    text = (
+        "The militant group will survive; the al Qassam Brigades would survive; "
+        "the southern towns survive."
+    )
+    assert [h.text for h in matcher.finditer(text)] == [m.group(0) for m in plain.finditer(text)]
+    assert len(list(matcher.finditer(text))) == 2
+    assert matcher._pattern_for("the southern") is None  # no name goes "the southern ..."
+    assert matcher._pattern_for("the militant") is not None
+
+
 def test_scanner_returns_each_matchers_hits() -> None:
     names = name_matcher(["Hamas"])
     issues = term_matcher(["truce"])
