@@ -13,6 +13,7 @@ Two guards live at the socket level, where no later step can bypass them:
 from __future__ import annotations
 
 import contextlib
+import functools
 import heapq
 import itertools
 import os
@@ -250,14 +251,20 @@ class GuardedBackend(httpcore.NetworkBackend):
         time.sleep(seconds)
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA bundle costs ~50 ms of CPU per context, and a run opens a client per
+    # batch: one context per process serves them all (an SSLContext is safe to share).
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 def guarded_transport(policy: AddressPolicy, limits: httpx.Limits) -> httpx.HTTPTransport:
     """An httpx transport whose connections go through GuardedBackend.
 
     Proxies from the environment are ignored (trust_env=False): a proxy would do its own
     lookup of the host, out of reach of the address check.
     """
-    # One SSL context for both: loading the CA bundle costs ~50 ms of CPU per context.
-    context = ssl.create_default_context(cafile=certifi.where())
+    context = _tls_context()
     transport = httpx.HTTPTransport(verify=context, limits=limits, trust_env=False)
     # httpx has no public hook for the network backend; its pool is rebuilt with ours
     # (httpx and httpcore are pinned in uv.lock, and tests exercise this path).
