@@ -11,11 +11,12 @@ Adding a step is one edit of `STEPS`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from stancewatch import ingest
+from stancewatch import ingest, store
 from stancewatch.models import Article, Change, FeedConfig, FeedEntry, FeedState, RunSummary
 from stancewatch.pipeline.edits import RecheckOutcome, recheck_edits
 from stancewatch.pipeline.events import EventsOutcome, update_events, write_timeline
@@ -119,6 +120,19 @@ class MonitorRun:
         return {**self.__dict__, "_pool": None}
 
 
+def _never(run: MonitorRun) -> bool:
+    return False
+
+
+def _always(run: MonitorRun) -> bool:
+    return True
+
+
+def _entries_changed(run: MonitorRun) -> bool:
+    """Whether a poll brought entries, which recheck-edits may fetch again."""
+    return any(poll.parsed and poll.parsed.entries for poll in run.polls)
+
+
 @dataclass(frozen=True)
 class Step:
     """One named step: `work(run, batch)` computes, `keep(run, result)` folds the result in.
@@ -126,7 +140,9 @@ class Step:
     `work` never changes the run's data, so an orchestrator may retry it. A step with `items`
     runs once per batch of them (settings.batch_size); a `per_batch` step runs after each of
     those batches, with the same batch; others run once with an empty batch. `io` marks steps
-    that touch the network or the database (worth retrying on a transient failure).
+    that touch the network or the database (worth retrying on a transient failure);
+    `waits_on_network(run)` tells whether this call may wait on the network, during which the
+    run must not hold the database open (see run_monitor).
     """
 
     name: str
@@ -136,6 +152,7 @@ class Step:
     per_batch: bool = False
     io: bool = False
     progress_label: str | None = None
+    waits_on_network: Callable[[MonitorRun], bool] = _never
 
     def batches(self, run: MonitorRun) -> list[Sequence[Any]]:
         if self.items is None:
@@ -250,7 +267,7 @@ def _keep_timeline(run: MonitorRun, path: Path) -> None:
 
 STEPS: tuple[Step, ...] = (
     Step("begin-run", _begin, _keep_states, io=True),
-    Step("poll-feeds", _poll, _keep_polls, io=True),
+    Step("poll-feeds", _poll, _keep_polls, io=True, waits_on_network=_always),
     Step("record-polls", _record_polls, _keep_queue, io=True),
     Step(
         "process-pages",
@@ -259,10 +276,11 @@ STEPS: tuple[Step, ...] = (
         items=lambda run: run.queue.entries,
         io=True,
         progress_label="pages",
+        waits_on_network=_always,
     ),
     Step("store-pages", _store_batch, _keep_stored, per_batch=True, io=True),
     Step("finish-run", _finish, _keep_finish, io=True),
-    Step("recheck-edits", _recheck, _keep_recheck, io=True),
+    Step("recheck-edits", _recheck, _keep_recheck, io=True, waits_on_network=_entries_changed),
     Step("group-events", _group_events, _keep_events, io=True),
     Step("write-timeline", _write_timeline, _keep_timeline, io=True),
 )
@@ -326,11 +344,25 @@ def step_calls(run: MonitorRun) -> Iterator[StepCall]:
 def run_monitor(
     settings: Settings, *, progress: Progress | None = None, run_id: str | None = None
 ) -> RunSummary:
-    """One monitor pass without Prefect: every step of STEPS in order, under the run lock."""
+    """One monitor pass without Prefect: every step of STEPS in order, under the run lock.
+
+    Consecutive store steps share one open database (each step's own open then costs next to
+    nothing); it is closed before any step that waits on the network, so other processes
+    (a review, `feeds enable`) can write between steps as before.
+    """
     run = start_monitor(settings, run_id=run_id)
-    with run_lock(settings, run.summary):
+    with run_lock(settings, run.summary), ExitStack() as database:
+        holding = False
         try:
             for call in step_calls(run):
+                if call.step.waits_on_network(run):
+                    database.close()
+                    holding = False
+                elif call.step.io and not holding:
+                    database.enter_context(
+                        store.held_open(settings.db_path, busy_timeout=settings.db_busy_timeout)
+                    )
+                    holding = True
                 call.step.keep(run, call.step.work(run, call.batch))
                 if progress and call.step.per_batch:
                     progress("pages", run.pages_done, len(run.queue.entries))
@@ -338,5 +370,6 @@ def run_monitor(
             fail_run(settings, run.summary, f"{exc.__class__.__name__}: {exc}")
             raise
         finally:
+            database.close()
             run.close()
     return run.summary

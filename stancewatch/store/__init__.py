@@ -9,6 +9,7 @@ from stancewatch.lazy import lazy_names
 
 if TYPE_CHECKING:
     from stancewatch.store.connection import (
+        held_open,
         open_db,
         transaction,
     )
@@ -128,6 +129,7 @@ __all__ = [
     "finish_run",
     "forget_statements",
     "forget_story",
+    "held_open",
     "latest_positions",
     "link_changes",
     "list_articles",
@@ -201,6 +203,7 @@ __getattr__ = lazy_names(
         "finish_run": "runs",
         "forget_statements": "revisions",
         "forget_story": "events",
+        "held_open": "connection",
         "latest_positions": "reads",
         "link_changes": "events",
         "list_articles": "reads",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -34,6 +36,19 @@ _SAFE_CONFIG = {
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+@dataclass
+class _Hold:
+    """A database file `held_open` keeps open: the connection holding it, and whether a step
+    inside asked for the read snapshot to be published (done when the hold ends)."""
+
+    con: duckdb.DuckDBPyConnection
+    publish: bool = False
+
+
+#: Database files held open in this process, by resolved path.
+_HELD: dict[Path, _Hold] = {}
+
+
 @contextmanager
 def open_db(
     path: Path, *, read_only: bool = False, busy_timeout: float = 5.0, publish: bool = True
@@ -60,12 +75,17 @@ def open_db(
             raise DatabaseError(
                 f"cannot create the database directory: {exc}", file=str(path)
             ) from exc
-    con = _connect(path, read_only=read_only, busy_timeout=busy_timeout)
+    # A held file's instance is open for writing; a read-only connection cannot share it.
+    hold = _HELD.get(path.resolve()) if _HELD else None
+    con = _connect(path, read_only=read_only and hold is None, busy_timeout=busy_timeout)
     try:
         _prepare(con, path, read_only=read_only)
         yield con
         if not read_only and publish:
-            publish_snapshot(con, path)
+            if hold is not None:
+                hold.publish = True
+            else:
+                publish_snapshot(con, path)
     except duckdb.Error as exc:
         _raise_if_no_room(exc, path)
         raise
@@ -75,6 +95,39 @@ def open_db(
         except duckdb.Error as exc:  # closing checkpoints, which writes
             _raise_if_no_room(exc, path)
             raise
+
+
+@contextmanager
+def held_open(path: Path, *, busy_timeout: float = 5.0) -> Iterator[None]:
+    """Keep the database open in this process for the block, so that the short opens of the
+    store steps inside it share one DuckDB instance.
+
+    DuckDB builds a whole instance (its catalog of built-in functions: ~35 ms of CPU) for the
+    first connection to a file, and later connections share it while one stays open. No other
+    process can write the file meanwhile: hold it only across steps that do not wait on the
+    network. Nested holds of the same file are one hold.
+
+    The read snapshot a step asks for is published when the hold ends: copying the file means
+    opening and closing it, and closing any descriptor of a file drops every POSIX lock this
+    process has on it, DuckDB's included, which must last as long as the hold.
+    """
+    key = Path(path).resolve()
+    if key in _HELD:
+        yield
+        return
+    with open_db(path, busy_timeout=busy_timeout, publish=False) as con:
+        hold = _HELD[key] = _Hold(con)
+        try:
+            yield
+        except BaseException:
+            if hold.publish:
+                with contextlib.suppress(DatabaseError, duckdb.Error):  # the error in hand wins
+                    publish_snapshot(con, path)
+            raise
+        finally:
+            del _HELD[key]
+        if hold.publish:
+            publish_snapshot(con, path)
 
 
 def _raise_if_no_room(exc: duckdb.Error, path: Path) -> None:

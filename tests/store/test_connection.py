@@ -13,7 +13,13 @@ import duckdb
 import pytest
 
 from stancewatch.errors import DatabaseBusyError, DatabaseError
-from stancewatch.store import LATEST_VERSION, open_db, schema_version
+from stancewatch.store import (
+    LATEST_VERSION,
+    held_open,
+    open_db,
+    schema_version,
+    snapshot_path,
+)
 
 # Opens the file for writing (taking DuckDB's lock), says so, then holds it.
 _HOLDER = """
@@ -174,3 +180,52 @@ def test_a_sqlite_file_is_refused_without_fetching_an_extension(tmp_path: Path) 
     message = str(caught.value)
     assert "SQLite" in message and str(path) in message
     assert "download" not in message.lower() and "install" not in message.lower()
+
+
+# --- holding the database across store steps -------------------------------------------------
+
+
+def _attached(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        name for (name,) in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()
+    }
+
+
+def test_opens_inside_a_hold_share_one_database_instance(tmp_path: Path) -> None:
+    path = tmp_path / "watch.duckdb"
+    with held_open(path):
+        with open_db(path) as first:
+            # An in-memory database attached by one connection is seen by every connection
+            # of the same instance, and by no other instance.
+            first.execute("ATTACH ':memory:' AS probe")
+        with open_db(path, read_only=True) as reader:  # a reader inside the hold works too
+            assert "probe" in _attached(reader)
+            assert schema_version(reader) == LATEST_VERSION
+        with held_open(path), open_db(path) as nested:  # a nested hold is the same hold
+            assert "probe" in _attached(nested)
+    with open_db(path) as after:
+        assert "probe" not in _attached(after)
+
+
+def test_a_hold_keeps_other_processes_out_until_it_ends(tmp_path: Path) -> None:
+    path = tmp_path / "watch.duckdb"
+    other_process = [
+        sys.executable,
+        "-c",
+        "import sys, duckdb; duckdb.connect(sys.argv[1]).close()",
+        str(path),
+    ]
+    with held_open(path):
+        with open_db(path) as con:  # a write step that asks for the read snapshot
+            con.execute("CREATE TABLE note (text VARCHAR)")
+            con.execute("INSERT INTO note VALUES ('written inside the hold')")
+        # Copying the file for the snapshot now would drop DuckDB's lock (closing any
+        # descriptor of a file drops the process's POSIX locks on it): it waits for the end.
+        refused = subprocess.run(other_process, capture_output=True, text=True)
+        assert not snapshot_path(path).exists()
+    assert refused.returncode != 0 and "lock" in refused.stderr.lower()
+    with open_db(snapshot_path(path), read_only=True) as snapshot:
+        assert snapshot.execute("SELECT text FROM note").fetchall() == [
+            ("written inside the hold",)
+        ]
+    assert subprocess.run(other_process, capture_output=True, text=True).returncode == 0
