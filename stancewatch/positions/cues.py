@@ -218,7 +218,10 @@ _CUES: list[tuple[str, str]] = [
     (ESCALATE, r"doubl(?:e|es|ed|ing) down(?: on)?"),
     # --- single words ---
     (ACCEPT, rf"accept{_V}|acceptance|agree(?:s|d|ing)?(?: to| on)?|approv(?:e|es|ed|ing|al)"),
-    (ACCEPT, rf"endors(?:e|es|ed|ing|ement)|welcom{_V}|embrac{_V}|support{_V}|backed|backs"),
+    (
+        ACCEPT,
+        rf"endors(?:e|es|ed|ing|ement)|welcom{_V}|embrac{_V}|support{_V}|backed|backs|backing",
+    ),
     (ACCEPT, r"favou?r(?:s|ed|ing)|signed|signing"),
     (DEMAND, rf"demand{_V}|requir(?:e|es|ed|ing|ement)|stipulat{_V}|urg(?:e|es|ed|ing)"),
     (DEMAND, r"seek(?:s|ing)?|sought|want(?:s|ed)?|need(?:s|ed)?"),

@@ -196,3 +196,8 @@ def test_carrying_out_a_conditional_threat_hardens_a_measure_one_side_imposes(
     assert classify(threat, s, concession_no=True) == "hardening"
     # On anything else, a yes without the condition it had gives ground.
     assert classify(threat, s, concession_no=False) == "softening"
+
+
+def test_backing_as_a_verb_is_a_yes(reader: Reader) -> None:
+    text = "Portmere issued a statement on Tuesday backing the settlement."
+    assert [s.stance for s in read(reader, text, "portmere", "deal")] == ["accept"]
