@@ -116,6 +116,7 @@ def find_holders(
         return []  # "pressing Beijing to lift deposits for producers that have not signed"
     if subjects:
         found = with_coordinated_subject(text, subjects)
+        found += _joint_signers(text, found[-1].end, start, mentions)
         frame = frame_at(unit.frames, start)
         if (
             len(found) == 1
@@ -162,6 +163,23 @@ def find_holders(
     if unit.speaker is not None and not any(m.subject for m in before):
         return [unit.speaker]  # quoted words with no other subject are the speaker's
     return []
+
+
+# "issued a joint statement with Ukraine backing ...": who signs with the subject holds it too.
+_JOINT_WITH = re.compile(
+    r"\bjoint\s+(?:statement|declaration|communiqu[eé]|letter|appeal)\s+with\s+$", re.I
+)
+
+
+def _joint_signers(text: str, after: int, start: int, mentions: Sequence[Mention]) -> list[Mention]:
+    """Actors named as co-signers of the subject's joint statement before the cue."""
+    return [
+        m
+        for m in mentions
+        if after <= m.start
+        and m.end <= start
+        and _JOINT_WITH.search(text[max(after, m.start - 40) : m.start])
+    ]
 
 
 def _shared_reporting_subject(text: str, start: int, mentions: Sequence[Mention]) -> list[Mention]:

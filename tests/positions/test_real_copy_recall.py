@@ -201,3 +201,14 @@ def test_carrying_out_a_conditional_threat_hardens_a_measure_one_side_imposes(
 def test_backing_as_a_verb_is_a_yes(reader: Reader) -> None:
     text = "Portmere issued a statement on Tuesday backing the settlement."
     assert [s.stance for s in read(reader, text, "portmere", "deal")] == ["accept"]
+
+
+def test_the_cosigner_of_a_joint_statement_holds_it_too(reader: Reader) -> None:
+    text = "Portmere issued a joint statement with the guild on Monday backing the settlement."
+    assert [s.stance for s in read(reader, text, "portmere", "deal")] == ["accept"]
+    assert [s.stance for s in read(reader, text, "pilots", "deal")] == ["accept"]
+
+
+def test_a_party_met_with_does_not_hold_the_subjects_stance(reader: Reader) -> None:
+    text = "Portmere met with the guild on Monday before backing the settlement."
+    assert read(reader, text, "pilots", "deal") == []
