@@ -233,9 +233,16 @@ def find_objects(
 # "the 2015 deal that Trump abandoned aimed to ...": a cue in a relative clause whose object is
 # the noun the clause hangs on, not the words after it.
 _RELATIVE_SUBJECT = re.compile(
-    r"\s(?:that|which)\s+(?:[\w.'’-]+\s+){1,4}?(?:had\s+|has\s+|have\s+|would\s+|will\s+)?$",
+    r"\s(?:that|which)\s+(?:[\w.'’-]+\s+){1,4}?(?:had\s+|has\s+|have\s+|would\s+|will\s+)?"
+    r"(?:already\s+|also\s+|since\s+|now\s+|previously\s+)?$",
     re.IGNORECASE,
 )
+# "which Kyiv has already accepted": auxiliaries and an adverb between the subject and the cue.
+_SUBJECT_TO_CUE = re.compile(
+    r"(?:had|has|have|would|will)?\s*(?:already|also|since|now|previously)?", re.IGNORECASE
+)
+# "a 30-day ceasefire in Ukraine, which": a short place or party phrase after the antecedent.
+_ANTECEDENT_TAIL = re.compile(r"(?:\s+(?:in|for|with|on)\s+(?:the\s+)?[\w.'’-]+)?,?\s*$")
 # After the cue, its own object or complement ("wants Iran to forego"): no gap to fill.
 _OBJECT_FOLLOWS = re.compile(
     r"^\s+(?i:the|a|an|its|their|his|her|this|that|these|those|any|all|to|on|in|from|out)\b"
@@ -253,9 +260,13 @@ def relative_gap(
     m = _RELATIVE_SUBJECT.search(text, 0, cue_start)
     if m is None or not m.start() < subject_end <= cue_start:
         return None
-    if text[subject_end:cue_start].strip() not in ("", "had", "has", "have", "would", "will"):
+    if not _SUBJECT_TO_CUE.fullmatch(text[subject_end:cue_start].strip()):
         return None
-    antecedent = [i for i in issues if 0 <= m.start() - i.end <= 2][:1]
+    antecedent = [
+        i
+        for i in issues
+        if 0 <= m.start() - i.end <= 30 and _ANTECEDENT_TAIL.fullmatch(text[i.end : m.start()])
+    ][:1]
     # Without an issue just before it, "that" may open a reported clause ("said that Cairo
     # would keep working"): no gap to fill.
     return antecedent or None

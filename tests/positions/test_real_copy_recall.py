@@ -212,3 +212,17 @@ def test_the_cosigner_of_a_joint_statement_holds_it_too(reader: Reader) -> None:
 def test_a_party_met_with_does_not_hold_the_subjects_stance(reader: Reader) -> None:
     text = "Portmere met with the guild on Monday before backing the settlement."
     assert read(reader, text, "pilots", "deal") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Portmere is reviewing a proposal for a settlement in the harbour, which the guild has "
+        "already accepted.",
+        "Portmere is reviewing the settlement, which the guild has also accepted.",
+    ],
+)
+def test_a_relative_clause_cue_reaches_its_antecedent_past_adverbs_and_a_place(
+    reader: Reader, text: str
+) -> None:
+    assert [s.stance for s in read(reader, text, "pilots", "deal")] == ["accept"]
