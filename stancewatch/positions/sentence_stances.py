@@ -29,10 +29,10 @@ from stancewatch.positions.objects import (
     hypothetical,
     means_object,
     plan_content,
-    relative_gap,
     removal,
     subject_issue,
 )
+from stancewatch.positions.relatives import relative_gap
 from stancewatch.positions.units import Found, Unit, polarised
 
 _GOVERNS = re.compile(
