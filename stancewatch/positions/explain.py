@@ -31,7 +31,7 @@ _CUE_CLASSES = {
     "accept": "accepts (agree, approve, support, sign)",
     "demand": "demands (insist on, call for, require)",
     "propose": "proposes (offer, put forward)",
-    "commit": "commits (vow, pledge)",
+    "commit": "commits or acts (vow, pledge, carry out, launch)",
     "reject": "rejects (refuse, rule out, oppose)",
     "suspend": "steps out (suspend, pull out, halt)",
     "open": "is open (willing to consider, weighing)",
