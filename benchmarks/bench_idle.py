@@ -38,17 +38,21 @@ with httpx.Client(timeout=30) as client:
 """
 
 
-def import_seconds(command: list[str], env: dict[str, str]) -> float:
-    """Seconds the command spends importing modules (the sum of top-level imports)."""
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", *command], env=env, capture_output=True, text=True
-    )
-    total = 0
-    for line in result.stderr.splitlines():
-        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$", line)
-        if match and not match.group(2).startswith(" "):
-            total += int(match.group(1))
-    return total / 1e6
+def import_seconds(command: list[str], env: dict[str, str], repeat: int = 1) -> float:
+    """Seconds the command spends importing modules (the sum of top-level imports), the
+    median of `repeat` runs."""
+    totals = []
+    for _ in range(repeat):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", *command], env=env, capture_output=True, text=True
+        )
+        total = 0
+        for line in result.stderr.splitlines():
+            match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$", line)
+            if match and not match.group(2).startswith(" "):
+                total += int(match.group(1))
+        totals.append(total / 1e6)
+    return statistics.median(totals)
 
 
 PROFILED = r"""
@@ -120,8 +124,8 @@ def main() -> int:
             run_walls.append(poll.wall)
             run_cpus.append(poll.cpu)
         command = ["-m", "stancewatch", "run", "--feeds", str(feeds), "--db", str(db)]
-        imports = import_seconds(command, env)
-        version_imports = import_seconds([str(STANCEWATCH), "--version"], env)
+        imports = import_seconds(command, env, args.rounds)
+        version_imports = import_seconds([str(STANCEWATCH), "--version"], env, args.rounds)
         profile = profile_summary(command[2:], env, 40) if args.profile else ""
     server.shutdown()
     bare_s, run_s = statistics.median(bare_walls), statistics.median(run_walls)

@@ -118,16 +118,20 @@ def write_cost_ms(path: Path, repeat: int) -> float:
         return median_ms(one_batch, repeat)
 
 
-def import_seconds(command: list[str], env: dict[str, str]) -> float:
-    """Seconds a CLI command spends importing modules (the sum of top-level imports)."""
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "stancewatch", *command],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    found = re.findall(r"import time:\s+\d+ \|\s+(\d+) \| \S", result.stderr)
-    return sum(int(micros) for micros in found) / 1e6
+def import_seconds(command: list[str], env: dict[str, str], repeat: int = 1) -> float:
+    """Seconds a CLI command spends importing modules (the sum of top-level imports), the
+    median of `repeat` runs."""
+    totals = []
+    for _ in range(repeat):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "stancewatch", *command],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        found = re.findall(r"import time:\s+\d+ \|\s+(\d+) \| \S", result.stderr)
+        totals.append(sum(int(micros) for micros in found) / 1e6)
+    return statistics.median(totals)
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> float:
@@ -197,15 +201,20 @@ def main() -> int:
     # As installed for a user: modules are compiled once and read from __pycache__ after.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     wall, cpu = command_timings(["-c", "pass"], env, args.repeat, program="python")
-    print(f"{'python -c pass':<20} command {wall:5.2f} s wall, {cpu:5.2f} s CPU (the interpreter)")
-    for command in (["--version"], ["positions"], ["changes", "--since", "7d"]):
+    print(f"{'python -c pass':<28} command {wall:5.2f} s wall, {cpu:5.2f} s CPU (the interpreter)")
+    commands = (
+        ["--version"],
+        ["positions", "--format", "json"],
+        ["changes", "--since", "7d", "--format", "json"],
+        ["positions"],  # a table: rich renders it
+    )
+    for command in commands:
         arguments = command if command == ["--version"] else [*command, "--db", str(path)]
-        arguments += [] if command == ["--version"] else ["--format", "json"]
         wall, cpu = command_timings(arguments, env, args.repeat)
-        imports = import_seconds(arguments, env)
-        label = " ".join(command)
+        imports = import_seconds(arguments, env, args.repeat)
+        label = " ".join(command).replace("--format ", "-f ")
         print(
-            f"{label:<20} command {wall:5.2f} s wall, {cpu:5.2f} s CPU (start-up included); "
+            f"{label:<28} command {wall:5.2f} s wall, {cpu:5.2f} s CPU (start-up included); "
             f"imports {imports:4.2f} s"
         )
     batch_ms = write_cost_ms(path, args.repeat)
