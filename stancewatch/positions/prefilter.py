@@ -22,4 +22,7 @@ class Needs:
 
     def absent(self, text: str) -> bool:
         """Whether text holds none of the words, in any case."""
-        return self._any.search(text.lower()) is None and _ODD_FOLDS.search(text) is None
+        lowered = text.lower()
+        if self._any.search(lowered) is not None:
+            return False
+        return lowered.isascii() or _ODD_FOLDS.search(text) is None

@@ -32,6 +32,7 @@ from stancewatch.positions.objects import (
     removal,
     subject_issue,
 )
+from stancewatch.positions.prefilter import Needs
 from stancewatch.positions.relatives import relative_gap
 from stancewatch.positions.units import Found, Unit, polarised
 
@@ -353,12 +354,16 @@ _APPEAL_OPENING = re.compile(
     r"appeal(?:s|ed|ing)? to)\s+(?:[\w'’.,-]+\s+){1,6}?(?:not\s+)?to\s",
     re.IGNORECASE,
 )
+# Every _APPEAL_OPENING match holds one of these.
+_APPEAL_WORDS = Needs("urg|ask|call|press|push|pressur|encourag|implor|appeal")
 _APPEAL_ENDS = re.compile(r"[;:]\s|[\"”]|\s[—–]\s|,\s+(?:but|while|whereas|although|said)\b")
 
 
 def _appeal_at(text: str, position: int, unit: Unit) -> tuple[int, set[str | None]] | None:
     """Where the content of an appeal holding a position starts and who makes the appeal, or
     None outside any appeal."""
+    if _APPEAL_WORDS.absent(text[:position]):
+        return None
     for m in _APPEAL_OPENING.finditer(text, 0, position):
         if m.end() > position:
             continue

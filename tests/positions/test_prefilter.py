@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stancewatch.positions import objects, stance
+from stancewatch.positions import objects, sentence_stances, stance
 from stancewatch.positions.prefilter import Needs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,6 +20,7 @@ PAIRS = [
     (stance._CONDITION_WORDS, stance._CONDITION),
     (stance._PARTIAL_WORDS, stance._PARTIAL),
     (objects._HYPOTHETICAL_WORDS, objects._HYPOTHETICAL),
+    (sentence_stances._APPEAL_WORDS, sentence_stances._APPEAL_OPENING),
 ]
 
 
