@@ -213,10 +213,12 @@ def _cited_frame(
     return Frame(start, end, None, "outsider", end, len(text))
 
 
-# What may follow a verb that closes its sentence: "..., officials said on Tuesday."
+# What may follow a verb that closes its sentence: "..., officials said on Tuesday.", and in
+# wire style a bare day: "..., the envoy said Tuesday, after ...".
 _CLOSING_TAIL = re.compile(
     r"^\s*(?:(?:on|in|at|to|late|early|earlier|last|this|during|after|before|while|from|"
-    r"told|speaking|without)\b[^.]{0,60})?[\s.\"”’)]*$",
+    r"told|speaking|without|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
+    r"yesterday|tonight)\b[^.]{0,60})?[\s.\"”’)]*$",
     re.IGNORECASE,
 )
 

@@ -201,6 +201,13 @@ def read_sentence(
                 holders = [h for h in holders if h.start >= content_start and h.actor in callers]
         if not holders:
             continue
+        told = _told_to(text, anchor.start, unit, holders)
+        if told is not None:
+            # "Iran must halt enrichment, the US envoy said": what one side says another must do
+            # is the speaker's demand, not the other side's stance.
+            holders, holder_how = [told], "speaker of a 'must' about another actor"
+            if cls in cues.POSITIVE_CLASSES:
+                cls = cues.DEMAND
         previous_holders = holders
         if cls == cues.DEMAND and _WISH.match(cue.text) and _shared_by_both(text, holders):
             # "both the company and the union want to end the strike": a shared aim
@@ -357,6 +364,20 @@ _APPEAL_OPENING = re.compile(
 # Every _APPEAL_OPENING match holds one of these.
 _APPEAL_WORDS = Needs("urg|ask|call|press|push|pressur|encourag|implor|appeal")
 _APPEAL_ENDS = re.compile(r"[;:]\s|[\"”]|\s[—–]\s|,\s+(?:but|while|whereas|although|said)\b")
+
+
+def _told_to(text: str, start: int, unit: Unit, holders: Sequence[Mention]) -> Mention | None:
+    """The speaker who says the holders must act ("X must stop Y, Z said"), when that speaker
+    is another watchlisted actor; None otherwise."""
+    if stance.modal_before(text, start) != "must":
+        return None
+    frame = frame_at(unit.frames, start)
+    speaker = frame.source if frame is not None and frame.source is not None else unit.speaker
+    if speaker is None or speaker.actor is None:
+        return None
+    if any(h.actor == speaker.actor for h in holders):
+        return None
+    return speaker
 
 
 def _appeal_at(text: str, position: int, unit: Unit) -> tuple[int, set[str | None]] | None:

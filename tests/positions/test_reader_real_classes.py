@@ -200,3 +200,18 @@ def test_a_means_clause_shares_the_main_subject(reader: Reader) -> None:
 def test_a_stance_inside_anothers_condition_is_not_its_owners(reader: Reader) -> None:
     text = "The guild said it was ready to talk, provided that Ardent's commitment to the pension."
     assert read(reader, text, "ardent", "pension") == []
+
+
+def test_what_one_side_says_another_must_do_is_the_speakers_demand(reader: Reader) -> None:
+    text = "Ardent must accept the pension plan before a deal, the Millworkers Guild said Tuesday."
+    assert read(reader, text, "ardent", "pension") == []
+    assert [s.stance for s in read(reader, text, "guild", "pension")] == ["demand"]
+    # An actor's own "must" stays its own stance.
+    text = "Ardent must agree to the pension, Ardent said Tuesday."
+    assert [s.actor for s in reader.read(text, judge_scope=False).statements] == ["ardent"]
+
+
+def test_a_bare_day_after_the_verb_closes_a_wire_style_attribution(reader: Reader) -> None:
+    text = "Norland has rejected the steel tariff, Ardent said Tuesday, after talks."
+    (said,) = read(reader, text, "norland", "steel_tariff")
+    assert (said.attribution, said.source) == ("third_party", "Ardent")
