@@ -113,3 +113,25 @@ def test_only_polls_downloads_and_rechecks_of_changed_entries_wait_on_the_networ
         (changed, {"poll-feeds", "process-pages", "recheck-edits"}),
     ):
         assert {step.name for step in STEPS if step.waits_on_network(run)} == expected
+
+
+def test_a_run_on_a_terminal_draws_its_bar_with_rich(tmp_path: Path, site: NewsSite) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feeds]]\nid = "wire"\nurl = "{site.server.url_for("/feed.xml")}"\n')
+    probe = (
+        "import sys\nfrom stancewatch.cli import app\n"
+        f"try:\n    app(['run', '--seeds', {str(SEEDS_DIR)!r}, '--feeds', {str(feeds)!r}, "
+        f"'--db', {str(tmp_path / 'tty.duckdb')!r}])\nexcept SystemExit as exit:\n"
+        "    print('EXIT', exit.code)\n"
+        "print('RICH', 'rich.progress' in sys.modules)"
+    )
+    env = {
+        **os.environ,
+        "STANCEWATCH_FETCH_ALLOW": ",".join(LOOPBACK_ALLOW),
+        "STANCEWATCH_RETRIES": "0",
+        "FORCE_COLOR": "1",  # what rich takes for a terminal
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert "articles:" in result.stdout and "RICH True" in result.stdout, result.stderr[-2000:]
