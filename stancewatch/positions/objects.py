@@ -103,7 +103,7 @@ INNER_NEGATION = re.compile(
 _SAID_THAT = re.compile(r"\b(?:said|says|told \w+|stated|added|insisted)(?:\s+that)?\s", re.I)
 
 _HYPOTHETICAL = re.compile(
-    r"(?<![\w])(?:if|whether|unless|provided(?: that)?|providing(?: that)?|"
+    r"(?<![\w])(?:if|whether|unless|until|till|provided(?: that)?|providing(?: that)?|"
     r"on (?:the )?condition(?: that)?|as long as|so long as|"
     r"(?:contingent|conditional|dependent|conditioned) (?:up)?on|"
     r"(?:suggestions?|claims?|reports?|speculation|notion|"
@@ -112,7 +112,9 @@ _HYPOTHETICAL = re.compile(
 )
 
 # Every _HYPOTHETICAL match holds one of these.
-_HYPOTHETICAL_WORDS = Needs("if|whether|unless|provid|condition|long as|contingent|dependent|that")
+_HYPOTHETICAL_WORDS = Needs(
+    "if|whether|unless|til|provid|condition|long as|contingent|dependent|that"
+)
 
 # A fronted temporal clause: what happens in it is not yet anyone's stance.
 _FRONTED_WHEN = re.compile(r"^[\"“]?\s*(?:when|whenever|once)\s[^,;:]*$", re.IGNORECASE)

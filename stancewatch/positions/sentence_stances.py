@@ -358,11 +358,14 @@ _BOTH_SIDES = re.compile(
 _APPEAL_OPENING = re.compile(
     r"\b(?:urg(?:e|es|ed|ing)|ask(?:s|ed|ing)?|call(?:s|ed|ing)? (?:up)?on|press(?:es|ed|ing)?|"
     r"push(?:es|ed|ing)?|pressur(?:e|es|ed|ing)|encourag(?:e|es|ed|ing)|implor(?:e|es|ed|ing)|"
-    r"appeal(?:s|ed|ing)? to)\s+(?:[\w'’.,-]+\s+){1,6}?(?:not\s+)?to\s",
+    r"appeal(?:s|ed|ing)? to|convinc(?:e|es|ed|ing)|persuad(?:e|es|ed|ing)|"
+    r"compel(?:s|led|ling)?|coax(?:es|ed|ing)?)\s+(?:[\w'’.,-]+\s+){1,6}?(?:not\s+)?to\s",
     re.IGNORECASE,
 )
 # Every _APPEAL_OPENING match holds one of these.
-_APPEAL_WORDS = Needs("urg|ask|call|press|push|pressur|encourag|implor|appeal")
+_APPEAL_WORDS = Needs(
+    "urg|ask|call|press|push|pressur|encourag|implor|appeal|convinc|persuad|compel|coax"
+)
 _APPEAL_ENDS = re.compile(r"[;:]\s|[\"”]|\s[—–]\s|,\s+(?:but|while|whereas|although|said)\b")
 
 

@@ -215,3 +215,15 @@ def test_a_bare_day_after_the_verb_closes_a_wire_style_attribution(reader: Reade
     text = "Norland has rejected the steel tariff, Ardent said Tuesday, after talks."
     (said,) = read(reader, text, "norland", "steel_tariff")
     assert (said.attribution, said.source) == ("third_party", "Ardent")
+
+
+def test_whom_one_side_tries_to_convince_holds_no_stance(reader: Reader) -> None:
+    text = "Norland may cut the steel tariff to convince Ardent to accept the pension."
+    assert read(reader, text, "ardent", "pension") == []
+
+
+def test_a_stance_inside_an_until_clause_is_a_condition_not_a_stance(reader: Reader) -> None:
+    text = "Norland will keep the steel tariff until Ardent is ready to accept the pension."
+    assert read(reader, text, "ardent", "pension") == []
+    text = "Ardent is ready to accept the pension."
+    assert [s.stance for s in read(reader, text, "ardent", "pension")] != []
