@@ -116,6 +116,14 @@ _HYPOTHETICAL_WORDS = Needs(
     "if|whether|unless|til|provid|condition|long as|contingent|dependent|that"
 )
 
+# Someone's readiness inside a "when" clause is a condition on another's act, not a stance.
+_READINESS = re.compile(r"(?:ready|willing|prepared)\b", re.IGNORECASE)
+_WHEN_SUBJECT_IS = re.compile(
+    r"(?<![\w])(?:when|whenever|once)\s+(?:[\w'’-]+\s+){1,3}(?:is|are|was|were)\s+"
+    r"(?P<ready>(?:ready|willing|prepared)\s+to\s+)?$",
+    re.IGNORECASE,
+)
+
 # A fronted temporal clause: what happens in it is not yet anyone's stance.
 _FRONTED_WHEN = re.compile(r"^[\"“]?\s*(?:when|whenever|once)\s[^,;:]*$", re.IGNORECASE)
 
@@ -316,6 +324,9 @@ def hypothetical(text: str, start: int) -> bool:
     """Whether a cue sits in an if-clause or a reported rumour ("reports that X accepted")."""
     if _FRONTED_WHEN.match(text[:start]):
         return True  # "When the parties are ready to stop this war, we will be there"
+    when = _WHEN_SUBJECT_IS.search(text, max(0, start - 60), start)
+    if when is not None and (when.group("ready") or _READINESS.match(text, start)):
+        return True  # "we will talk to the union when they are ready to bargain": a condition
     if _HYPOTHETICAL_WORDS.absent(text[max(0, start - 60) : start]):
         return False
     clause_start = 0

@@ -372,15 +372,13 @@ _APPEAL_ENDS = re.compile(r"[;:]\s|[\"”]|\s[—–]\s|,\s+(?:but|while|whereas
 def _told_to(text: str, start: int, unit: Unit, holders: Sequence[Mention]) -> Mention | None:
     """The speaker who says the holders must act ("X must stop Y, Z said"), when that speaker
     is another watchlisted actor; None otherwise."""
-    if stance.modal_before(text, start) != "must":
-        return None
     frame = frame_at(unit.frames, start)
     speaker = frame.source if frame is not None and frame.source is not None else unit.speaker
     if speaker is None or speaker.actor is None:
         return None
     if any(h.actor == speaker.actor for h in holders):
         return None
-    return speaker
+    return speaker if stance.modal_before(text, start) == "must" else None
 
 
 def _appeal_at(text: str, position: int, unit: Unit) -> tuple[int, set[str | None]] | None:

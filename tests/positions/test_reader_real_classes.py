@@ -227,3 +227,10 @@ def test_a_stance_inside_an_until_clause_is_a_condition_not_a_stance(reader: Rea
     assert read(reader, text, "ardent", "pension") == []
     text = "Ardent is ready to accept the pension."
     assert [s.stance for s in read(reader, text, "ardent", "pension")] != []
+
+
+def test_readiness_inside_a_when_clause_is_a_condition(reader: Reader) -> None:
+    text = "Norland will talk to Ardent when the guild is ready to accept the pension."
+    assert read(reader, text, "guild", "pension") == []
+    text = "Norland said the guild is ready to accept the pension."
+    assert [s.stance for s in read(reader, text, "guild", "pension")] == ["accept"]
