@@ -46,8 +46,15 @@ def begin_run(
         return store.feed_states(con)
 
 
-def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPoll]) -> WorkQueue:
-    """Save feed state and new entries, and return this run's queue (new and retried)."""
+def record_polls(
+    settings: Settings, summary: RunSummary, polls: Sequence[FeedPoll], *, start_first: int = 0
+) -> WorkQueue:
+    """Save feed state and new entries, and return this run's queue (new and retried).
+
+    The attempts of the queue's first `start_first` entries (the first batch) are counted in
+    the same transaction, instead of in a database opening of their own just before they are
+    fetched.
+    """
     fresh: list[FeedEntry] = []
     for poll in polls:
         summary.feeds_polled += 1
@@ -116,6 +123,7 @@ def record_polls(settings: Settings, summary: RunSummary, polls: Sequence[FeedPo
         store.add_item_errors(con, summary.run_id, summary.errors)
         entries = store.pending_entries(con, limit=settings.max_articles_per_run)
         attempts = store.entry_attempts(con, [entry.canonical_url for entry in entries])
+        store.start_attempts(con, [entry.canonical_url for entry in entries[:start_first]])
     return WorkQueue(entries=tuple(entries), attempts=attempts)
 
 
@@ -133,9 +141,15 @@ def record_batch(
     summary: RunSummary,
     outcomes: Sequence[PageOutcome],
     baseline_version: str,
+    *,
+    next_batch: Sequence[FeedEntry] = (),
 ) -> RunSummary:
     """Store one batch in one short transaction: its articles, statements, changes, errors,
-    the entries' new state and the run's counts so far. Returns the updated summary."""
+    the entries' new state and the run's counts so far. Returns the updated summary.
+
+    `next_batch`, the entries fetched next, get their attempt counted in the same transaction
+    (see start_fetch_attempts): one database opening per batch instead of two.
+    """
     articles = [outcome.article for outcome in outcomes if outcome.article]
     analyses = [outcome.analysis for outcome in outcomes if outcome.analysis]
     failures = [failure for outcome in outcomes for failure in outcome.failures]
@@ -163,6 +177,7 @@ def record_batch(
         )
         store.add_item_errors(con, summary.run_id, failures)
         store.finish_run(con, summary)  # counts so far; the status stays 'running'
+        store.start_attempts(con, [entry.canonical_url for entry in next_batch])
     return summary
 
 

@@ -84,6 +84,7 @@ class MonitorRun:
     outcomes: list[PageOutcome] = field(default_factory=list)
     shifts: list[Shift] = field(default_factory=list)
     pages_done: int = 0
+    attempts_counted: int = 0  # queue entries whose fetch attempt is already counted
     events: EventsOutcome = field(default_factory=EventsOutcome)
     timeline: Path | None = None
     rechecked: RecheckOutcome = field(default_factory=RecheckOutcome)
@@ -190,17 +191,22 @@ def _keep_polls(run: MonitorRun, polls: list[FeedPoll]) -> None:
 
 def _record_polls(run: MonitorRun, _: Sequence[Any]) -> tuple[WorkQueue, RunSummary]:
     summary = run.summary.copy()
-    return record_polls(run.settings, summary, run.polls), summary
+    first_batch = max(1, run.settings.batch_size)
+    return record_polls(run.settings, summary, run.polls, start_first=first_batch), summary
 
 
 def _keep_queue(run: MonitorRun, result: tuple[WorkQueue, RunSummary]) -> None:
     run.queue, run.summary = result
+    run.attempts_counted = min(max(1, run.settings.batch_size), len(run.queue.entries))
 
 
 def _process(run: MonitorRun, batch: Sequence[FeedEntry]) -> list[PageOutcome]:
     settings, attempts = run.settings, run.queue.attempts
     # Counted before the download starts: a page that hangs or kills the run still counts.
-    start_fetch_attempts(settings, batch)
+    # The step that stored the previous batch (or queued the first) has usually counted
+    # this one already, in its own transaction.
+    if run.pages_done + len(batch) > run.attempts_counted:
+        start_fetch_attempts(settings, batch)
     with ingest.HttpClient(settings) as client:
 
         def fetch(entry: FeedEntry) -> PageJob | PageOutcome:
@@ -214,11 +220,23 @@ def _keep_outcomes(run: MonitorRun, outcomes: list[PageOutcome]) -> None:
     run.outcomes = outcomes
 
 
+def _next_batch(run: MonitorRun) -> Sequence[FeedEntry]:
+    start = run.pages_done + len(run.outcomes)
+    return run.queue.entries[start : start + max(1, run.settings.batch_size)]
+
+
 def _store_batch(run: MonitorRun, _: Sequence[Any]) -> RunSummary:
-    return record_batch(run.settings, run.summary.copy(), run.outcomes, run.engine.baseline_version)
+    return record_batch(
+        run.settings,
+        run.summary.copy(),
+        run.outcomes,
+        run.engine.baseline_version,
+        next_batch=_next_batch(run),
+    )
 
 
 def _keep_stored(run: MonitorRun, summary: RunSummary) -> None:
+    run.attempts_counted = run.pages_done + len(run.outcomes) + len(_next_batch(run))
     run.summary = summary
     run.pages_done += len(run.outcomes)
     run.shifts.extend(
