@@ -148,7 +148,13 @@ def test_a_killed_run_keeps_its_stored_batches_and_the_rerun_fetches_only_the_re
         kept = {row[0] for row in con.execute("SELECT url FROM articles").fetchall()}
         statements = con.execute("SELECT count(*) FROM statements").fetchone()
         run_status = con.execute("SELECT status FROM runs").fetchall()
+        attempts = dict(con.execute("SELECT guid, attempts FROM entries").fetchall())
     assert kept == {f"{stalling_site.base}/news/{n}.html" for n in range(STORED_BEFORE_KILL)}
+    # The batch in hand had its attempt counted before its downloads began (by the store of
+    # the batch before it); the batches after it were never started.
+    in_hand = range(STORED_BEFORE_KILL, STORED_BEFORE_KILL + BATCH)
+    assert all(attempts[f"story-{n}"] == 1 for n in range(STORED_BEFORE_KILL + BATCH)), attempts
+    assert all(attempts[f"story-{n}"] == 0 for n in range(in_hand.stop, PAGES)), attempts
     assert statements is not None and statements[0] > 0
     assert run_status == [("running",)]  # never finished
 
