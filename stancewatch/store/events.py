@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -66,17 +66,25 @@ def events_pending(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(rows[0][0])
 
 
-def ungrouped_articles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """(canonical URL, text) of stored articles not yet in a story, oldest first."""
-    rows = con.execute(
+def ungrouped_articles(
+    con: duckdb.DuckDBPyConnection, *, chunk: int = 256
+) -> Iterator[tuple[str, str]]:
+    """(canonical URL, text) of stored articles not yet in a story, oldest first.
+
+    Read `chunk` rows at a time: after a run of 5,000 pages, fetching every text at once
+    held ~100 MB more in the run's process than the texts' own 22 MB. Run no other query on
+    `con` until the iteration ends (it would end this one).
+    """
+    result = con.execute(
         """
         SELECT a.canonical_url, a.text
         FROM articles AS a
         WHERE NOT EXISTS (SELECT 1 FROM stories AS s WHERE s.canonical_url = a.canonical_url)
         ORDER BY coalesce(a.published, a.fetched_at), a.id
         """
-    ).fetchall()
-    return [(url, text) for url, text in rows]
+    )
+    while rows := result.fetchmany(chunk):
+        yield from rows
 
 
 def save_stories(
