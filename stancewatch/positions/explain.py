@@ -50,6 +50,7 @@ _IMPLICIT_CUES = {
     "offer_content": "what the actor's offer contains ('X's offer includes …'): proposed by X",
     "agent": "an agent noun listed under for/against ('mediators'), for its actors",
     "condition": "what a 'not … unless/until' condition asks for: the holder's demand",
+    "reciprocal": "offered on condition that the other side does the same: a conditional yes",
 }
 
 _OBJECT_ROUTES = {

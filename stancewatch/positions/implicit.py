@@ -46,7 +46,7 @@ def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
     modal = stance.modal_before(text, obj.start)
     negation = stance.negation_before(text, obj.start, window=14)
     if modal is None and not obj.laden:
-        return []
+        return reciprocal_offer(text, obj, unit)
     if obj.laden and modal is None and narrated(text, obj, unit):
         return []
     if obj.laden and hypothetical(text, obj.start):
@@ -118,6 +118,40 @@ def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
         )
         for h in holders
     ]
+
+
+# "a truce in the sea, if Russia will do the same": an offer whose only condition is that the
+# other side does likewise.
+_RECIPROCITY = re.compile(
+    r"\b(?:do|does|did|will do|would do) (?:the same|likewise)\b|\breciprocat\w*|\bin kind\b|"
+    r"\bfollows? suit\b",
+    re.IGNORECASE,
+)
+
+
+def reciprocal_offer(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
+    """What a speaker offers on condition that the other side does the same ("the first
+    stages could be a truce in the sea, if Russia will do the same," he said): a yes on that
+    condition."""
+    condition = stance.condition_after(text, obj.end)
+    if condition is None or condition[0] != "only" or not _RECIPROCITY.search(condition[1]):
+        return []
+    frame = frame_at(unit.frames, obj.start)
+    speaker = frame.source if frame and frame.source else unit.speaker
+    if speaker is None or speaker.actor is None:
+        return []
+    found = Found(
+        speaker,
+        obj,
+        *polarised("accept_if", 0.5, obj.polarity),
+        obj.start,
+        None,
+        False,
+        condition,
+        speaker.resolved,
+    )
+    found.cue, found.cue_how = condition[1], "reciprocal"
+    return [found]
 
 
 # "waiting for Israel's response to its latest proposal": a possessive pronoun, then the noun.

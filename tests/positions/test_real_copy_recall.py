@@ -226,3 +226,23 @@ def test_a_relative_clause_cue_reaches_its_antecedent_past_adverbs_and_a_place(
     reader: Reader, text: str
 ) -> None:
     assert [s.stance for s in read(reader, text, "pilots", "deal")] == ["accept"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“The first step could be a settlement on the harbour, if Portmere does the same,” the "
+        "guild said.",
+        "“Then a settlement right away, if Portmere will reciprocate,” the guild said.",
+    ],
+)
+def test_an_offer_conditioned_only_on_reciprocity_is_a_conditional_yes(
+    reader: Reader, text: str
+) -> None:
+    found = read(reader, text, "pilots", "deal")
+    assert [(s.stance, s.modality) for s in found] == [("accept_if", "conditional")]
+
+
+def test_a_condition_other_than_reciprocity_makes_no_offer(reader: Reader) -> None:
+    text = "“The first step could be a settlement, if the weather allows,” the guild said."
+    assert read(reader, text, "pilots", "deal") == []
