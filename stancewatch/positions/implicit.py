@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stancewatch.positions import cues, stance
 from stancewatch.positions.attribution import frame_at
@@ -16,6 +17,7 @@ from stancewatch.positions.holders import (
 )
 from stancewatch.positions.issues import IssueMention
 from stancewatch.positions.objects import hypothetical, plan_content
+from stancewatch.positions.prefilter import Needs
 from stancewatch.positions.units import Found, Unit, polarised
 
 # "Mediators were expected to meet": the reporter's expectation, not anyone's stated position.
@@ -128,11 +130,21 @@ _RECIPROCITY = re.compile(
     re.IGNORECASE,
 )
 
+_RECIPROCITY_WORDS = Needs("same|likewise|reciprocat|in kind|suit")
+
+
+@lru_cache(maxsize=64)
+def _speaks_of_reciprocity(text: str) -> bool:
+    # Asked once per issue mention of the same sentence: answer once per sentence.
+    return not _RECIPROCITY_WORDS.absent(text)
+
 
 def reciprocal_offer(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
     """What a speaker offers on condition that the other side does the same ("the first
     stages could be a truce in the sea, if Russia will do the same," he said): a yes on that
     condition."""
+    if not _speaks_of_reciprocity(text):
+        return []  # most sentences: no word of reciprocity at all
     condition = stance.condition_after(text, obj.end)
     if condition is None or condition[0] != "only" or not _RECIPROCITY.search(condition[1]):
         return []
