@@ -20,7 +20,9 @@ _OBJECT_STOP = re.compile(
     r"amid|according)\b|\s(?:but|while|whereas|although|because|though|unless|until|after|"
     r"when|since|amid|before|if|once|provided|subject to|as long as|so long as|as|against|"
     r"despite|during|"
-    r"claims?|reports?|accusations?|allegations?|suggestions?)\s",
+    r"claims?|reports?|accusations?|allegations?|suggestions?|"
+    # "rejected comparisons to the 2015 deal": the object is the comparison, not the deal
+    r"comparisons?|likening|parallels?)\s",
     re.IGNORECASE,
 )
 

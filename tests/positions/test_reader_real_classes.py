@@ -234,3 +234,10 @@ def test_readiness_inside_a_when_clause_is_a_condition(reader: Reader) -> None:
     assert read(reader, text, "guild", "pension") == []
     text = "Norland said the guild is ready to accept the pension."
     assert [s.stance for s in read(reader, text, "guild", "pension")] == ["accept"]
+
+
+def test_rejecting_a_comparison_to_an_issue_is_no_stance_on_it(reader: Reader) -> None:
+    text = "Ardent rejected comparisons to the pension of the old mill."
+    assert read(reader, text, "ardent", "pension") == []
+    text = "Ardent rejected the pension of the old mill."
+    assert [s.stance for s in read(reader, text, "ardent", "pension")] == ["reject"]
