@@ -216,6 +216,12 @@ _CUES: list[tuple[str, str]] = [
         r"with or without|regardless of|under any circumstances|no matter what",
     ),
     (ESCALATE, r"doubl(?:e|es|ed|ing) down(?: on)?"),
+    # Doubting what one backed moves away from it: "cast doubt over the success of mediation".
+    (
+        ESCALATE,
+        r"cast(?:s|ing)? doubts? (?:on|over|upon)|(?:voic|express|rais)(?:e|es|ed|ing) "
+        r"doubts? (?:about|over|on)",
+    ),
     # --- single words ---
     (ACCEPT, rf"accept{_V}|acceptance|agree(?:s|d|ing)?(?: to| on)?|approv(?:e|es|ed|ing|al)"),
     (

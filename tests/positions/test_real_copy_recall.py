@@ -246,3 +246,15 @@ def test_an_offer_conditioned_only_on_reciprocity_is_a_conditional_yes(
 def test_a_condition_other_than_reciprocity_makes_no_offer(reader: Reader) -> None:
     text = "“The first step could be a settlement, if the weather allows,” the guild said."
     assert read(reader, text, "pilots", "deal") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The guild cast doubt over the success of the settlement on Wednesday.",
+        "The guild voiced doubts about the settlement.",
+    ],
+)
+def test_doubting_what_one_backed_moves_away_from_it(reader: Reader, text: str) -> None:
+    found = read(reader, text, "pilots", "deal")
+    assert [(s.stance, s.shift) for s in found] == [("shift", "firmer")]
