@@ -255,6 +255,9 @@ def _finish(run: MonitorRun, _: Sequence[Any]) -> tuple[RunSummary, bool]:
 
 def _keep_finish(run: MonitorRun, result: tuple[RunSummary, bool]) -> None:
     run.summary, run.events_pending = result
+    # Every page is stored: the extraction workers and their fork server go now, not at the
+    # end of the run, so their memory is back before the events step, the parent's peak.
+    run.close()
 
 
 def _recheck(run: MonitorRun, _: Sequence[Any]) -> RecheckOutcome:
