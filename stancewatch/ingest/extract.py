@@ -17,7 +17,7 @@ from trafilatura.utils import load_html
 
 from stancewatch.errors import ExtractError
 from stancewatch.ingest.charset import decode_checked, decode_text
-from stancewatch.ingest.page_meta import as_utc, read_page_meta
+from stancewatch.ingest.page_meta import as_utc, collapse_whitespace, read_page_meta
 from stancewatch.models import Article, ExtractedPage, FeedEntry, FetchResult
 
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -200,7 +200,7 @@ def article_from_entry(
         canonical_url=entry.canonical_url,
         feed_id=entry.feed_id,
         guid=entry.guid,
-        title=_clean(html_to_text(entry.title)) if entry.title else None,
+        title=_entry_title(entry),
         author=None,
         published=as_utc(entry.published),
         language=None,
@@ -227,7 +227,7 @@ def _page_article(
         canonical_url=entry.canonical_url,
         feed_id=entry.feed_id,
         guid=entry.guid,
-        title=page.title or (_clean(html_to_text(entry.title)) if entry.title else None),
+        title=page.title or _entry_title(entry),
         author=page.author,
         published=_best_published(page.published, as_utc(entry.published)),
         language=page.language,
@@ -286,8 +286,5 @@ def _join_paragraphs(pieces: list[str]) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    cleaned = _WHITESPACE.sub(" ", value).strip()
-    return cleaned or None
+def _entry_title(entry: FeedEntry) -> str | None:
+    return collapse_whitespace(html_to_text(entry.title)) if entry.title else None

@@ -76,8 +76,8 @@ def read_page_meta(tree: HtmlElement, url: str | None = None) -> PageMeta:
         published = parse_timestamp(found.date)
     found.clean_and_trim()
     return PageMeta(
-        title=_clean(found.title),
-        author=_clean(found.author),
+        title=collapse_whitespace(found.title),
+        author=collapse_whitespace(found.author),
         published=published,
         language=_page_language(tree),
     )
@@ -151,7 +151,8 @@ def _normalise_language(tag: str | None) -> str | None:
     return primary if _LANGUAGE_TAG.match(primary) else None
 
 
-def _clean(value: str | None) -> str | None:
+def collapse_whitespace(value: str | None) -> str | None:
+    """`value` with its runs of whitespace made one space and trimmed; None when empty."""
     if value is None:
         return None
     cleaned = _WHITESPACE.sub(" ", value).strip()
