@@ -91,6 +91,11 @@ class MonitorRun:
     events_pending: bool = True  # finish-run's answer: is anything left to group?
     _pool: PageStage | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def batch_size(self) -> int:
+        """Entries per batch of process-pages (settings.batch_size, at least one)."""
+        return max(1, self.settings.batch_size)
+
     def use_pages(self, stage: PageStage) -> None:
         """Finish this run's pages with `stage` instead of a pool of local worker processes."""
         self.close()
@@ -159,7 +164,7 @@ class Step:
         if self.items is None:
             return [()]
         items = list(self.items(run))
-        size = max(1, run.settings.batch_size)
+        size = run.batch_size
         return [items[i : i + size] for i in range(0, len(items), size)]
 
 
@@ -191,13 +196,12 @@ def _keep_polls(run: MonitorRun, polls: list[FeedPoll]) -> None:
 
 def _record_polls(run: MonitorRun, _: Sequence[Any]) -> tuple[WorkQueue, RunSummary]:
     summary = run.summary.copy()
-    first_batch = max(1, run.settings.batch_size)
-    return record_polls(run.settings, summary, run.polls, start_first=first_batch), summary
+    return record_polls(run.settings, summary, run.polls, start_first=run.batch_size), summary
 
 
 def _keep_queue(run: MonitorRun, result: tuple[WorkQueue, RunSummary]) -> None:
     run.queue, run.summary = result
-    run.attempts_counted = min(max(1, run.settings.batch_size), len(run.queue.entries))
+    run.attempts_counted = min(run.batch_size, len(run.queue.entries))
 
 
 def _process(run: MonitorRun, batch: Sequence[FeedEntry]) -> list[PageOutcome]:
@@ -222,7 +226,7 @@ def _keep_outcomes(run: MonitorRun, outcomes: list[PageOutcome]) -> None:
 
 def _next_batch(run: MonitorRun) -> Sequence[FeedEntry]:
     start = run.pages_done + len(run.outcomes)
-    return run.queue.entries[start : start + max(1, run.settings.batch_size)]
+    return run.queue.entries[start : start + run.batch_size]
 
 
 def _store_batch(run: MonitorRun, _: Sequence[Any]) -> RunSummary:
