@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from stancewatch.models import StatementTrace
+from stancewatch.positions.mentions import among_people_of
 
 if TYPE_CHECKING:
     from stancewatch.positions.attribution import Frame
@@ -124,6 +125,8 @@ def _holder_how(unit: Unit, f: Found) -> str:
         route = "named after the cue (a passive agent or a speaker named after the words)"
     elif any(fr.source is holder for fr in unit.frames):
         route = "the speaker of a reporting verb"
+    elif among_people_of(unit.text, holder.start):
+        route = "the subject of the cue, in a list of a body's people ('the leaders of A, B and C')"
     else:
         route = "the subject of the cue"
     how = f"{words}; {route}"

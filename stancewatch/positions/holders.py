@@ -53,6 +53,9 @@ _COORDINATED_REPORT = re.compile(
     rf",?\s+and\s+(?:also\s+|\w+ly\s+)?(?:{REPORTING_VERBS})\s+(?:that\s+)?", re.IGNORECASE
 )
 
+# A non-restrictive relative clause closed before the cue: ", which ... ," / ", who ... ,".
+_CLOSED_RELATIVE = re.compile(r",\s+(?:which|who)\s[^,;:]{1,200},", re.IGNORECASE)
+
 _VOICE_PASSIVE = re.compile(r"(?:\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?)$", re.I)
 
 AGENT_TERM = re.compile(rf"(?:{AGENT_NOUNS})$", re.IGNORECASE)
@@ -90,6 +93,11 @@ def find_holders(
     for b in CLAUSE_BREAK.finditer(text, 0, start):
         clause_start = b.end()
     before = [m for m in mentions if clause_start <= m.start and m.end <= start]
+    closed = [r.span() for r in _CLOSED_RELATIVE.finditer(text, clause_start, start)]
+    if closed:
+        # "Qatar, which with Egypt has mediated the talks, urged ...": the clause's own
+        # subjects do not hold the main verb's stance.
+        before = [m for m in before if not any(a <= m.start < b for a, b in closed)]
     if before and cue is not None and cue.text.lower().endswith("ing"):
         # "..., with the European Commission insisting ...": the absolute clause's subject.
         gap = text[before[-1].end : start]
@@ -244,10 +252,20 @@ def possessor(text: str, start: int, mentions: Sequence[Mention]) -> Mention | N
     return None
 
 
+# Between two members of one list: a comma or "and", names the watchlist does not know ("Egypt,
+# Jordan, Turkey and Qatar"), or a body's people ("Trump and the leaders of Egypt").
+LIST_GAP = re.compile(
+    r"\s*(?:,|and|or|,\s*and)\s*"
+    r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,|,?\s+and)\s+){0,8}"
+    r"|\s+and\s+the\s+(?:[\w-]+\s+){0,2}(?:leaders|heads|ministers|presidents|governments|"
+    r"representatives|delegations)\s+of\s+"
+)
+
+
 def coordinated(text: str, agents: list[Mention]) -> list[Mention]:
     out = [agents[0]]
     for m in agents[1:]:
-        if re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", text[out[-1].end : m.start]):
+        if LIST_GAP.fullmatch(text, out[-1].end, m.start):
             out.append(m)
         else:
             break
@@ -258,7 +276,7 @@ def with_coordinated_subject(text: str, subjects: list[Mention]) -> list[Mention
     last = subjects[-1]
     out = [last]
     for m in reversed(subjects[:-1]):
-        if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[m.end : out[0].start]):
+        if LIST_GAP.fullmatch(text, m.end, out[0].start):
             out.insert(0, m)
         else:
             break

@@ -157,7 +157,7 @@ class MentionFinder:
                     None,
                     pronoun=kind,
                     possessive=possessive,
-                    subject=not possessive and _can_be_subject(text, m.start()),
+                    subject=not possessive and _can_be_subject(text, m.start(), m.end()),
                 )
             )
         found.sort(key=lambda x: x.start)
@@ -167,7 +167,7 @@ class MentionFinder:
         first = entries[0]
         # Matched at `end` in place: slicing off the rest of the sentence would copy it.
         possessive = bool(_POSSESSIVE_AFTER.match(text, end))
-        subject = not possessive and _can_be_subject(text, start)
+        subject = not possessive and _can_be_subject(text, start, end)
         kind = first.kind
         if kind == "adjective":
             # "Israeli officials said" speaks; "Israeli troops" does not.
@@ -200,20 +200,80 @@ class MentionFinder:
         )
 
 
-def _can_be_subject(text: str, start: int) -> bool:
+def _can_be_subject(text: str, start: int, end: int) -> bool:
     head = text[max(0, start - 40) : start]
     if not head.isascii():
         # Case folding and \w of other scripts are left to the regexes themselves.
         if _COORDINATED_BEFORE.search(head):
-            return _coordinated_subject(text, start)
-        return not _PREPOSITION_BEFORE.search(head)
+            return _coordinated_subject(text, start, end)
+        if _PREPOSITION_BEFORE.search(head):
+            return _subject_after_preposition(text, start, end, head.rstrip().rsplit(None, 1)[-1])
+        return True
     # Both regexes ask for "(?<![\w])word\s+$": the word run just before trailing whitespace.
     # Comparing that run is exact for ASCII and avoids ~20k end-anchored regex searches.
     word = _word_before_space(head)
     if word in ("and", "or"):
         # "Israel and Hamas agreed": a coordinated subject is a subject like the first one.
-        return _coordinated_subject(text, start)
-    return word.lower() not in _PREPOSITIONS
+        return _coordinated_subject(text, start, end)
+    if word.lower() in _PREPOSITIONS:
+        return _subject_after_preposition(text, start, end, word)
+    return True
+
+
+# "as" is a preposition before a noun phrase but opens a clause before a verb: "as Kyiv warns
+# that ...". ("after Oman made ..." is left a non-subject: an after/before/since clause tells
+# of an earlier event, which read as the actor's news makes false moves.)
+_CLAUSE_OPENERS = frozenset({"as"})
+_VERB_STEMS = (
+    "say|warn|insist|argue|claim|tell|add|agree|reject|refuse|accept|demand|offer|propose|"
+    "sign|threaten|vow|pledge|announce|call|urge|seek|want|plan|hope|expect|signal|move|"
+    "prepare|consider|weigh|back|support|oppose|endorse|welcome|vote|approve|remain|continue|"
+    "press|push|resume|suspend|halt|end|make|give|take|send|meet|hold|stand|deny|rule"
+)
+# A finite verb after the name (past in -ed or irregular, an auxiliary or modal, or a common
+# stance verb in the present), past an agent noun ("as Israeli officials said") and an adverb.
+_FINITE_VERB_AFTER = re.compile(
+    rf"(?:\s+(?:[a-z]+\s+)?(?:{AGENT_NOUNS}))?\s+(?:(?:also|still|now|then|again|not|never|"
+    r"already|\w+ly)\s+)?(?:will|would|can|could|may|might|must|shall|should|has|have|had|is|"
+    r"are|was|were|does|did|do|[a-z]{2,}ed|made|said|told|gave|took|sent|met|sought|held|put|"
+    r"set|left|came|went|began|struck|drew|broke|chose|spoke|wrote|brought|kept|lost|saw|led|"
+    rf"won|stood|(?:{_VERB_STEMS})(?:e?s)?)(?![\w'’-])"
+)
+# "The foreign ministers of Egypt, Jordan and Qatar also supported", "after 64% of union
+# members reject": the people of a body, or a share of it, opening a clause.
+_PEOPLE_OF = re.compile(
+    r"(?:^|[,;:(—–]\s*|[.!?][\"”]?\s+|(?<![\w])(?:and|after|before|as|since|until|while|when|"
+    r"because|that|but)\s+)[\"“]?(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,2}?(?:leaders?|heads?|"
+    r"(?:foreign |defen[cs]e |prime )?ministers?|presidents?|governments?|representatives?|"
+    r"delegations?|envoys?|officials?|members?|majority|most|many|some|all|both|each|half|none|"
+    r"\d+(?:\.\d+)?\s*(?:%|percent|per cent))\s+of\s+$",
+    re.IGNORECASE,
+)
+
+
+_LIST_HEAD = re.compile(
+    r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,|,?\s+and|,?\s+or)\s+)*$"
+)
+
+
+def among_people_of(text: str, start: int) -> bool:
+    """Whether a name stands in a list of a body's people: "the leaders of Egypt, Jordan and
+    Qatar" (for explanations: how such a holder was found)."""
+    head = text[max(0, start - 200) : start]
+    listed = _LIST_HEAD.search(head)
+    rest = head[: listed.start()] if listed else head
+    return _PEOPLE_OF.search(rest) is not None
+
+
+def _subject_after_preposition(text: str, start: int, end: int, word: str) -> bool:
+    """A name after a preposition is no subject, except where the word opens a clause ("as Kyiv
+    warns") or the preposition ties a body's people to it ("the leaders of Egypt said")."""
+    word = word.lower()
+    if word in _CLAUSE_OPENERS:
+        return _FINITE_VERB_AFTER.match(text, end) is not None
+    if word == "of":
+        return _PEOPLE_OF.search(text, max(0, start - 80), start) is not None
+    return False
 
 
 def _word_before_space(head: str) -> str:
@@ -231,14 +291,17 @@ def _word_before_space(head: str) -> str:
 _WORD_RUN_END = re.compile(r"\w+$")
 
 
-def _coordinated_subject(text: str, start: int) -> bool:
-    # "X and Y agreed" only when X itself is not after a preposition.
+def _coordinated_subject(text: str, start: int, end: int) -> bool:
+    # "X and Y agreed" only when X itself is a subject ("after X and Y agreed" is one too).
     head = text[:start]
-    prev = re.search(r"([\w'’.-]+)\s+(?:and|or)\s+$", head)
+    prev = re.search(r"([\w'’.-]+),?\s+(?:and|or)\s+$", head)
     if prev is None:
         return False
     before_prev = head[: prev.start()]
-    return not _PREPOSITION_BEFORE.search(before_prev[-40:])
+    opener = _PREPOSITION_BEFORE.search(before_prev[-40:])
+    if opener is None:
+        return True
+    return _subject_after_preposition(text, prev.start(), end, opener.group(0).strip())
 
 
 def with_actor(

@@ -347,6 +347,8 @@ def negated_content(text: str, issues: list[IssueMention], first: int) -> IssueM
     if not mention.carrier or first + 1 >= len(issues):
         return None
     following = issues[first + 1]
+    if following.issue == mention.issue:
+        return None  # "rejected the offer without a ratification vote": no other content
     if not _NEGATED_RELATIVE.match(text[mention.end : following.start]):
         return None
     return following._replace(polarity=-following.polarity)

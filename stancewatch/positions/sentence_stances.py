@@ -232,6 +232,8 @@ def read_sentence(
         if cue.text.lower() == "without":
             negation, hedge = None, False  # "there would be no deal without X": X demanded
         condition = stance.condition_after(text, objects[-1].end)
+        if condition is not None and _names_only(text, condition[1], objects, issues):
+            condition = None  # "rejected the offer without a ratification vote": a manner
         partial = stance.partial_scope(text, objects[0].start, objects[-1].end)
         label, score = stance.resolve(
             cls, negation, hedge, condition[0] if condition else None, partial
@@ -399,3 +401,14 @@ def _appeal_at(text: str, position: int, unit: Unit) -> tuple[int, set[str | Non
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
+
+
+def _names_only(
+    text: str, clause: str, objects: Sequence[IssueMention], issues: Sequence[IssueMention]
+) -> bool:
+    """Whether a condition's clause names the cue's own objects' issues and nothing else."""
+    where = text.find(clause, objects[-1].end)
+    if where < 0:
+        return False
+    inside = {i.issue for i in issues if where <= i.start < where + len(clause)}
+    return bool(inside) and inside <= {o.issue for o in objects}

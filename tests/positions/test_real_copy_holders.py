@@ -1,0 +1,142 @@
+"""Holders real copy names in ways the reader used to miss: lists, a body's people, clauses."""
+
+from __future__ import annotations
+
+import pytest
+
+from stancewatch.positions import Reader, load_watchlist
+
+WATCHLIST = """
+[topic]
+id = "ferry-dispute"
+label = "A ferry lockout and a harbour levy"
+
+[scope]
+include = ["ferry", "harbour", "Portmere", "guild"]
+exclude = []
+
+[[actors]]
+id = "pilots"
+name = "Harbour Pilots Guild"
+kind = "group"
+aliases = ["the guild", "the Harbour Pilots Guild", "the pilots"]
+
+[[actors]]
+id = "portmere"
+name = "Portmere Lines"
+kind = "group"
+aliases = ["Portmere", "the operator"]
+
+[[actors]]
+id = "northland"
+name = "Northland"
+kind = "state"
+aliases = ["Northland"]
+
+[[actors]]
+id = "southmark"
+name = "Southmark"
+kind = "state"
+aliases = ["Southmark"]
+
+[[issues]]
+id = "deal"
+label = "A settlement of the lockout"
+terms = ["settlement", "deal", "agreement", "offer"]
+for = ["ratif*"]
+
+[[issues]]
+id = "lockout"
+label = "The lockout"
+terms = ["lockout"]
+"""
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
+    path = tmp_path_factory.mktemp("ferry-holders") / "watchlist.toml"
+    path.write_text(WATCHLIST)
+    return Reader(load_watchlist(path))
+
+
+def stances(reader: Reader, text: str, issue: str = "deal") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for s in reader.read(text, judge_scope=False).statements:
+        if s.issue == issue:
+            out.setdefault(s.actor, []).append(s.stance)
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The transport ministers of Northland, Eastvale, Westmoor and Southmark also backed the "
+        "settlement on Friday.",
+        "The leaders of Northland, Eastvale, and Southmark signed the settlement in the harbour.",
+        "The mayor and the leaders of Northland, Eastvale, and Southmark signed the settlement.",
+    ],
+)
+def test_every_listed_actor_holds_what_a_list_of_their_people_does(
+    reader: Reader, text: str
+) -> None:
+    found = stances(reader, text)
+    assert found.get("northland") == ["accept"]
+    assert found.get("southmark") == ["accept"]
+
+
+def test_a_share_of_a_body_speaks_for_it(reader: Reader) -> None:
+    text = "Portmere's ferries stayed idle after 64% of the pilots rejected the final offer."
+    found = stances(reader, text)
+    assert found.get("pilots") == ["reject"]
+    assert "portmere" not in found
+
+
+def test_a_place_after_of_is_still_no_subject(reader: Reader) -> None:
+    text = "The ferries of Northland stayed in port while Southmark rejected the offer."
+    assert "northland" not in stances(reader, text)
+
+
+def test_as_opening_a_clause_makes_its_name_the_subject(reader: Reader) -> None:
+    text = "Ferry service stays suspended as the guild rejects the final offer from Portmere."
+    found = stances(reader, text)
+    assert found.get("pilots") == ["reject"]
+    assert "portmere" not in found
+
+
+def test_as_before_a_noun_is_still_a_preposition(reader: Reader) -> None:
+    text = "Northland, seen as the guild's closest ally, rejected the offer."
+    assert "pilots" not in stances(reader, text)
+
+
+def test_the_subjects_of_a_closed_relative_clause_do_not_hold_the_main_verb(
+    reader: Reader,
+) -> None:
+    text = (
+        "Portmere, which alongside Northland and Southmark has run the harbour for years, has "
+        "also urged the guild to accept a settlement."
+    )
+    found = stances(reader, text)
+    assert found.get("portmere") == ["demand"]
+    assert "northland" not in found and "southmark" not in found
+
+
+def test_rejecting_an_offer_without_a_vote_on_it_is_a_plain_no(reader: Reader) -> None:
+    text = "The guild rejected the final offer without a ratification vote."
+    assert {k: set(v) for k, v in stances(reader, text).items()} == {"pilots": {"reject"}}
+
+
+def test_a_condition_naming_another_issue_still_conditions_the_no(reader: Reader) -> None:
+    text = "The guild rejected the offer without an end to the lockout."
+    found = reader.read(text, judge_scope=False).statements
+    assert {(s.issue, s.stance) for s in found if s.actor == "pilots"} == {
+        ("deal", "reject_unless"),
+        ("lockout", "demand"),
+    }
+
+
+def test_explain_says_a_holder_was_read_from_a_list_of_a_bodys_people(reader: Reader) -> None:
+    text = "The leaders of Northland, Eastvale, and Southmark signed the settlement."
+    found = reader.read(text, judge_scope=False, explain=True).statements
+    assert {s.actor for s in found} == {"northland", "southmark"}
+    for s in found:
+        assert s.trace is not None and "list of a body's people" in s.trace.holder_how
