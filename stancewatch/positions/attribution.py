@@ -69,6 +69,9 @@ class Frame:
     content_start: int
     content_end: int
     partners: tuple[str, ...] = ()  # actors speaking together with the source ("Qatar and Egypt")
+    # A document's other authors ("the declaration says", signed by A, B and C): each holds
+    # what the document states, as the source does.
+    co_authors: tuple[Mention, ...] = ()
 
     def covers(self, position: int) -> bool:
         return self.content_start <= position < self.content_end
@@ -171,7 +174,7 @@ def _verb_frame(text: str, mentions: Sequence[Mention], start: int, end: int) ->
     outsider = _OUTSIDER.search(head) or _FOREIGN_BODY.search(head)
     if outsider and (source is None or outsider.start() > source.end - clause_start):
         return Frame(
-            start, end, None, "outsider", *_content(text, clause_start + outsider.start(), end)
+            start, end, None, "outsider", *content_span(text, clause_start + outsider.start(), end)
         )
     if unnamed and (source is None or unnamed.end() + clause_start <= source.start - 12):
         # "sources close to Hamas said" is unnamed; "spokesperson He Yuning said" is named.
@@ -182,18 +185,18 @@ def _verb_frame(text: str, mentions: Sequence[Mention], start: int, end: int) ->
             # actor's own official speaks.
             # "a senior official of the group said": the actor's own official speaks.
             return Frame(
-                start, end, near, "named", *_content(text, clause_start + unnamed.start(), end)
+                start, end, near, "named", *content_span(text, clause_start + unnamed.start(), end)
             )
         return Frame(
-            start, end, near, "unnamed", *_content(text, clause_start + unnamed.start(), end)
+            start, end, near, "unnamed", *content_span(text, clause_start + unnamed.start(), end)
         )
     if source is not None and words_between <= 12:
-        return Frame(start, end, source, "named", *_content(text, source.start, end))
+        return Frame(start, end, source, "named", *content_span(text, source.start, end))
     stripped = head.rstrip()
     person = _NAMED_PERSON.search(stripped)
     if person and not stripped.endswith(("The", "It")):
         return Frame(
-            start, end, None, "unknown", *_content(text, clause_start + person.start(), end)
+            start, end, None, "unknown", *content_span(text, clause_start + person.start(), end)
         )
     return None
 
@@ -223,7 +226,7 @@ _CLOSING_TAIL = re.compile(
 )
 
 
-def _content(text: str, subject_start: int, verb_end: int) -> tuple[int, int]:
+def content_span(text: str, subject_start: int, verb_end: int) -> tuple[int, int]:
     """Where the reported content lies: after the verb, or before the speaker when the
     attribution closes the sentence ("France has agreed ..., a German official said.")."""
     comma = text.rfind(",", 0, subject_start)

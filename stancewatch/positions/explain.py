@@ -26,6 +26,7 @@ _HOLDER_ROUTES = {
     "owner": "owns the stance noun ('its demand', 'X's refusal')",
     "coordinated": "shares the subject of the verb before ('welcomed X … and called for Y')",
     "attached": "the actor the agent noun belongs to ('Qatari mediators')",
+    "co_author": "an author, with the speaker, of the document speaking ('the declaration says')",
 }
 
 _CUE_CLASSES = {

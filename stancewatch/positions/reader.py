@@ -14,6 +14,7 @@ from stancewatch.positions.attribution import (
     frame_at,
     quote_depths,
 )
+from stancewatch.positions.documents import authors_named, document_frames
 from stancewatch.positions.issues import IssueFinder, IssueMention
 from stancewatch.positions.matching import TermScanner
 from stancewatch.positions.mentions import Mention, MentionFinder
@@ -38,6 +39,7 @@ _CONDITIONS_FOLLOW = re.compile(
 
 _QUOTE_MARKS = ('"', "“", "”")
 _OPENERS = ('"', "“")
+_BULLETS = "-–—•*· "
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ class Reader:
 
     def _prepare(self, units: Sequence[Unit]) -> None:
         discourse = Discourse(kinds=self.kinds)
+        authors: list[Mention] = []  # the authors of the document the text last named
         for unit in units:
             # Pronouns and frames matter only where a stance can be read or a quote's speaker
             # named; elsewhere the names alone keep the discourse up to date.
@@ -136,9 +139,14 @@ class Reader:
                     continue
                 resolved.append(discourse.resolve(m, unit.index, resolved, None))
             unit.mentions = resolved
+            named_authors = authors_named(unit.text, resolved) if _names_document(unit) else []
+            authors = named_authors or authors
             if needed:
-                unit.frames = find_frames(unit.text, resolved)
-            discourse.remember(unit.index, [m for m in resolved if m.pronoun is None])
+                unit.frames = document_frames(unit.text, find_frames(unit.text, resolved), authors)
+            # A document's authors are what a later "they" refers back to.
+            discourse.remember(
+                unit.index, [m for m in resolved if m.pronoun is None] + named_authors
+            )
         body = [u for u in units if not u.headline]
         for unit, following in pairwise(body):
             if _CONDITIONS_FOLLOW.match(following.text):
@@ -146,24 +154,34 @@ class Reader:
         depths = quote_depths([u.text for u in body])
         run: list[Unit] = []
         previous: Unit | None = None  # the last sentence, if it closed a quote with a speaker
+        intro: Mention | None = None  # who a sentence ending in a colon introduces
         for unit, (starts_inside, ends_inside) in zip(body, depths, strict=True):
             quoted = starts_inside or ends_inside or "“" in unit.text or '"' in unit.text
             if not quoted:
                 previous = None
+                intro = introduced_speaker(unit)
                 continue
             if not starts_inside:
                 run = []
             run.append(unit)
             if not ends_inside:
-                speaker = next(
-                    (f.source for u in run for f in u.frames if f.kind == "named" and f.source),
-                    None,
+                said = next(
+                    (f for u in run for f in u.frames if f.kind == "named" and f.source), None
                 )
-                if speaker is None and previous is not None and run[0].text.startswith(_OPENERS):
+                speaker = said.source if said is not None else None
+                opens = run[0].text.lstrip(_BULLETS).startswith(_OPENERS)
+                if speaker is None and opens and previous is not None:
                     # '"A," she said. "B."': a quote that follows the speaker's own is theirs.
                     speaker = previous.speaker
+                elif speaker is None and opens and intro is not None and not _attributed(run):
+                    # "A summary of the minister's remarks:" then quoted lines: the minister's.
+                    speaker = intro
+                co_speakers = said.co_authors if said is not None else ()
+                if said is None and previous is not None and speaker is previous.speaker:
+                    co_speakers = previous.co_speakers
                 for member in run:
                     member.speaker = speaker
+                    member.co_speakers = co_speakers
                 previous = unit if speaker is not None else None
         for unit in units:
             # First-person pronouns and pronouns inside reported speech take the speaker.
@@ -175,3 +193,38 @@ class Reader:
                     m = discourse.resolve(m, unit.index, fixed, speaker)
                 fixed.append(m)
             unit.mentions = fixed
+
+
+def introduced_speaker(unit: Unit) -> Mention | None:
+    """The speaker a sentence ending in a colon introduces ("a summary of the foreign minister's
+    comments to the channel:", "Holden told members:"): its last person, else its last owner
+    or subject."""
+    if not unit.text.rstrip().endswith(":"):
+        return None
+    named = [m for m in unit.mentions if m.actor and m.pronoun is None]
+    for wanted in (
+        [m for m in named if m.kind in ("person", "title")],
+        [m for m in named if m.possessive or m.subject],
+    ):
+        if wanted:
+            return wanted[-1]
+    return None
+
+
+_SPEECH_VERB_NEAR_QUOTE = re.compile(
+    r"[”\"],?\s+(?:\w+\s+){0,4}?(?:said|says|added|told|wrote|stated|declared|insisted)\b|"
+    r"\b(?:said|says|added|told|wrote|stated|declared|insisted)\s*[:,]?\s*[“\"]",
+    re.IGNORECASE,
+)
+
+
+def _attributed(run: Sequence[Unit]) -> bool:
+    """Whether a quote names a speaker of its own, watchlisted or not ("…," said the CEO)."""
+    return any(u.frames or _SPEECH_VERB_NEAR_QUOTE.search(u.text) for u in run)
+
+
+_DOCUMENT_WORDS = re.compile(r"statement|declaration|communiqu|memorandum|document|letter", re.I)
+
+
+def _names_document(unit: Unit) -> bool:
+    return bool(unit.mentions) and _DOCUMENT_WORDS.search(unit.text) is not None

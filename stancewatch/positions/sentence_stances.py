@@ -9,6 +9,7 @@ from stancewatch.positions import cues, stance
 from stancewatch.positions.amounts import amount_direction, amounts
 from stancewatch.positions.attribution import frame_at
 from stancewatch.positions.claims import claimant_of, counterparts, fresh_offer, under_review
+from stancewatch.positions.documents import with_co_authors
 from stancewatch.positions.holders import (
     find_holders,
     judge,
@@ -201,6 +202,8 @@ def read_sentence(
                 holders = [h for h in holders if h.start >= content_start and h.actor in callers]
         if not holders:
             continue
+        co_authors = _co_authors(holders, unit, anchor.start)
+        holders = with_co_authors(holders, co_authors)
         told = _told_to(text, anchor.start, unit, holders)
         if told is not None:
             # "Iran must halt enrichment, the US envoy said": what one side says another must do
@@ -275,7 +278,7 @@ def read_sentence(
                         resolved or h.resolved,
                         cue_words,
                         cls,
-                        holder_how,
+                        "co_author" if any(h is a for a in co_authors) else holder_how,
                         object_how,
                         negation,
                         partial,
@@ -412,3 +415,14 @@ def _names_only(
         return False
     inside = {i.issue for i in issues if where <= i.start < where + len(clause)}
     return bool(inside) and inside <= {o.issue for o in objects}
+
+
+def _co_authors(holders: Sequence[Mention], unit: Unit, position: int) -> tuple[Mention, ...]:
+    """The other authors of the document a holder speaks through ("the declaration says")."""
+    frame = frame_at(unit.frames, position)
+    if frame is not None and frame.co_authors and any(h == frame.source for h in holders):
+        return frame.co_authors
+    speaker = unit.speaker
+    if unit.co_speakers and any(h == speaker or h.antecedent == speaker for h in holders):
+        return unit.co_speakers
+    return ()

@@ -29,6 +29,7 @@ class Unit:
     mentions: list[Mention] = field(default_factory=list)
     frames: list[Frame] = field(default_factory=list)
     speaker: Mention | None = None  # the speaker of a quote this sentence belongs to
+    co_speakers: tuple[Mention, ...] = ()  # the other authors of a document the quote is from
     issues: list[IssueMention] = field(default_factory=list)
     conditioned_by_next: str | None = None  # the next sentence states this one's conditions
     name_hits: list[Hit] = field(default_factory=list)
@@ -90,7 +91,7 @@ def to_statement(unit: Unit, f: Found, explain: bool = False) -> Statement:
     source: str | None = None
     why: str  # which rule decided the attribution, for explanations
     if frame is None and unit.speaker is not None and unit.speaker.actor is not None:
-        same = unit.speaker.actor == actor
+        same = actor in {unit.speaker.actor, *(m.actor for m in unit.co_speakers)}
         attribution = "direct" if same else "third_party"
         source = None if same else unit.speaker.text
         why = "quote_own" if same else "quote_other"

@@ -140,3 +140,56 @@ def test_explain_says_a_holder_was_read_from_a_list_of_a_bodys_people(reader: Re
     assert {s.actor for s in found} == {"northland", "southmark"}
     for s in found:
         assert s.trace is not None and "list of a body's people" in s.trace.holder_how
+
+
+def test_quoted_lines_after_an_intro_ending_in_a_colon_are_the_named_speakers(
+    reader: Reader,
+) -> None:
+    text = (
+        "The harbour weekly printed a summary of the guild's remarks to a local radio station:\n"
+        "- “We reject the final offer.\n"
+        "It does nothing for our members.”\n"
+        "- “We will never accept a settlement that ends our pensions.”"
+    )
+    found = stances(reader, text)
+    assert found.get("pilots") == ["reject", "reject"]
+
+
+def test_a_colon_intro_hands_no_speaker_to_a_quote_that_names_its_own(reader: Reader) -> None:
+    text = (
+        "The guild set out its terms on Monday:\n"
+        "“We reject the offer,” said Portmere's chief executive, reading the letter aloud."
+    )
+    assert "pilots" not in stances(reader, text)
+
+
+def test_every_signer_holds_what_a_joint_statement_says(reader: Reader) -> None:
+    text = (
+        "The leaders of Northland, Eastvale and Southmark signed a joint declaration on Monday. "
+        "“We support the settlement and call on both sides to honour it,” the declaration says."
+    )
+    found = stances(reader, text)
+    assert found.get("northland") == ["accept"]
+    assert found.get("southmark") == ["accept"]
+    statements = reader.read(text, judge_scope=False, explain=True).statements
+    southmark = [s for s in statements if s.actor == "southmark"]
+    assert southmark[0].attribution == "direct"
+    assert southmark[0].trace is not None and "document" in southmark[0].trace.holder_how
+
+
+def test_a_document_speaks_for_the_author_named_before(reader: Reader) -> None:
+    text = (
+        "Portmere's memorandum was published on Monday. "
+        "The operator will accept the settlement only if the pilots return, the document says."
+    )
+    assert stances(reader, text).get("portmere") == ["accept_if"]
+
+
+def test_they_after_a_statement_of_a_body_refers_to_its_author(reader: Reader) -> None:
+    text = "This is set out in a statement of the guild. They reject the final offer."
+    assert stances(reader, text).get("pilots") == ["reject"]
+
+
+def test_a_document_with_no_named_author_speaks_for_no_one(reader: Reader) -> None:
+    text = "“We support the settlement,” the statement said."
+    assert stances(reader, text) == {}

@@ -1,0 +1,90 @@
+"""Documents as speakers: whose statement a text names, and where the document speaks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from stancewatch.positions.attribution import Frame, content_span
+from stancewatch.positions.holders import LIST_GAP
+from stancewatch.positions.mentions import Mention
+
+_DOCUMENT = (
+    r"(?:joint\s+|final\s+|written\s+)?(?:statement|declaration|communiqu[eé]|memorandum|"
+    r"document|letter)s?"
+)
+
+# "a joint statement of European leaders", "the memorandum from Moscow", "a declaration signed
+# by A, B and C": the document, then its authors.
+_OF_AUTHORS = re.compile(
+    rf"\b{_DOCUMENT}\s+(?:(?:issued|released|signed|published|sent|adopted)\s+)?(?:of|by|from)\s+$",
+    re.IGNORECASE,
+)
+# "The Russian memorandum", "Hamas's statement": the author before the document.
+_AUTHOR_BEFORE = re.compile(rf"^(?:['’]s?)?\s+{_DOCUMENT}\b", re.IGNORECASE)
+# "A and B issued a joint statement", "the leaders of A and B signed a declaration".
+_AUTHORS_ISSUED = re.compile(
+    rf"^\s+(?:(?:also|jointly|later|on \w+)\s+)?(?:issued|released|published|signed|adopted|"
+    rf"sent|put out)\s+(?:a|an|the|their|its|his|her)\s+(?:[\w-]+\s+){{0,2}}?{_DOCUMENT}\b",
+    re.IGNORECASE,
+)
+# "..., the statement said", "The declaration says: ...", "said the communiqué".
+_DOCUMENT_SPEAKS = re.compile(
+    rf"\b(?:the|this|that|its|their)\s+{_DOCUMENT}\s+(?:also\s+)?(?P<a>said|says|stated|states|"
+    rf"reads|read|added|adds|noted|notes|declared|declares)\b"
+    rf"|\b(?P<b>said|says|stated|reads|added|noted|declared)\s+the\s+{_DOCUMENT}\b",
+    re.IGNORECASE,
+)
+
+
+def authors_named(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """The actors a sentence names as a document's authors (the first of a list, then the
+    rest), as subjects a later "they" or "the statement said" can refer back to."""
+    named = [m for m in mentions if m.actor and m.pronoun is None]
+    for k, m in enumerate(named):
+        authors: list[Mention] = []
+        if _OF_AUTHORS.search(text, max(0, m.start - 80), m.start):
+            authors = _listed(text, named[k:])
+        elif (m.possessive or m.kind == "adjective") and _AUTHOR_BEFORE.match(text[m.end :]):
+            authors = [m]
+        else:
+            group = _listed(text, named[k:])
+            if _AUTHORS_ISSUED.match(text[group[-1].end :]):
+                authors = group
+        if authors:
+            return [a._replace(subject=True, possessive=False) for a in authors]
+    return []
+
+
+def _listed(text: str, named: Sequence[Mention]) -> list[Mention]:
+    out = [named[0]]
+    for m in named[1:]:
+        if not LIST_GAP.fullmatch(text, out[-1].end, m.start):
+            break
+        out.append(m)
+    return out
+
+
+def document_frames(text: str, frames: list[Frame], authors: Sequence[Mention]) -> list[Frame]:
+    """Frames where the document speaks ("…, the statement said") given its authors as the
+    speaker, the other authors as partners."""
+    spoken = _DOCUMENT_SPEAKS.search(text)
+    if spoken is None or not authors:
+        return frames
+    verb = "a" if spoken.group("a") else "b"
+    verb_start, verb_end = spoken.start(verb), spoken.end(verb)
+    source = authors[0]
+    others = tuple(a for a in authors[1:] if a.actor != source.actor)
+    partners = tuple(a.actor or "" for a in others)
+    out = [f for f in frames if not (f.verb_start <= verb_start < f.verb_end)]
+    content_start, content_end = content_span(text, spoken.start(), verb_end)
+    out.append(
+        Frame(verb_start, verb_end, source, "named", content_start, content_end, partners, others)
+    )
+    return out
+
+
+def with_co_authors(holders: list[Mention], co_authors: Sequence[Mention]) -> list[Mention]:
+    """A document's holder with its other authors: what the declaration says, each signer holds."""
+    known = {h.actor for h in holders}
+    return holders + [a for a in co_authors if a.actor not in known]
