@@ -139,10 +139,13 @@ class Reader:
                     continue
                 resolved.append(discourse.resolve(m, unit.index, resolved, None))
             unit.mentions = resolved
-            named_authors = authors_named(unit.text, resolved) if _names_document(unit) else []
+            document = (bool(resolved) or (needed and bool(authors))) and _names_document(unit.text)
+            named_authors = authors_named(unit.text, resolved) if document and resolved else []
             authors = named_authors or authors
             if needed:
-                unit.frames = document_frames(unit.text, find_frames(unit.text, resolved), authors)
+                unit.frames = find_frames(unit.text, resolved)
+                if document and authors:
+                    unit.frames = document_frames(unit.text, unit.frames, authors)
             # A document's authors are what a later "they" refers back to.
             discourse.remember(
                 unit.index, [m for m in resolved if m.pronoun is None] + named_authors
@@ -223,8 +226,14 @@ def _attributed(run: Sequence[Unit]) -> bool:
     return any(u.frames or _SPEECH_VERB_NEAR_QUOTE.search(u.text) for u in run)
 
 
-_DOCUMENT_WORDS = re.compile(r"statement|declaration|communiqu|memorandum|document|letter", re.I)
-
-
-def _names_document(unit: Unit) -> bool:
-    return bool(unit.mentions) and _DOCUMENT_WORDS.search(unit.text) is not None
+def _names_document(text: str) -> bool:
+    """A cheap pre-check: whether a sentence may name a document (most do not)."""
+    low = text.lower()
+    return (
+        "statement" in low
+        or "declaration" in low
+        or "communiqu" in low
+        or "memorandum" in low
+        or "document" in low
+        or "letter" in low
+    )

@@ -203,7 +203,8 @@ def read_sentence(
         if not holders:
             continue
         co_authors = _co_authors(holders, unit, anchor.start)
-        holders = with_co_authors(holders, co_authors)
+        if co_authors:
+            holders = with_co_authors(holders, co_authors)
         told = _told_to(text, anchor.start, unit, holders)
         if told is not None:
             # "Iran must halt enrichment, the US envoy said": what one side says another must do
@@ -419,6 +420,8 @@ def _names_only(
 
 def _co_authors(holders: Sequence[Mention], unit: Unit, position: int) -> tuple[Mention, ...]:
     """The other authors of the document a holder speaks through ("the declaration says")."""
+    if not unit.co_speakers and not any(f.co_authors for f in unit.frames):
+        return ()
     frame = frame_at(unit.frames, position)
     if frame is not None and frame.co_authors and any(h == frame.source for h in holders):
         return frame.co_authors
