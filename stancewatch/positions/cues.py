@@ -232,7 +232,7 @@ _CUES: list[tuple[str, str]] = [
     (DEMAND, rf"demand{_V}|requir(?:e|es|ed|ing|ement)|stipulat{_V}|urg(?:e|es|ed|ing)"),
     (DEMAND, r"seek(?:s|ing)?|sought|want(?:s|ed)?|need(?:s|ed)?"),
     (PROPOSE, r"propos(?:e|es|ed|ing)|offered|offering|offers to|submit(?:s|ted|ting)?|tabled"),
-    (PROPOSE, r"present(?:s|ed|ing)|floated"),
+    (PROPOSE, r"present(?:s|ed|ing)|floated|drafted|co-?sponsored"),
     (REJECT, rf"reject{_V}|rejection|dismiss(?:es|ed|ing)?|refus(?:e|es|ed|ing|al)"),
     (REJECT, rf"rebuff{_V}|spurn{_V}|oppos(?:e|es|ed|ing|ition)|resist{_V}|veto(?:es|ed|ing)?"),
     (REJECT, rf"declin(?:e|es|ed|ing) to|block(?:s|ed|ing)|condemn{_V}|denounc(?:e|es|ed|ing)"),

@@ -253,9 +253,10 @@ def possessor(text: str, start: int, mentions: Sequence[Mention]) -> Mention | N
 
 
 # Between two members of one list: a comma or "and", names the watchlist does not know ("Egypt,
-# Jordan, Turkey and Qatar"), or a body's people ("Trump and the leaders of Egypt").
+# Jordan, Turkey and Qatar"), an aside on the member before ("the Troika - France, Germany and
+# the UK - and the US"), or a body's people ("Trump and the leaders of Egypt").
 LIST_GAP = re.compile(
-    r"\s*(?:,|and|or|,\s*and)\s*"
+    r"\s*(?:[-–—]\s+[^-–—]{1,80}?\s+[-–—]\s*|\([^()]{1,80}\)\s*)?(?:,|and|or|,\s*and)\s*"
     r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,|,?\s+and)\s+){0,8}"
     r"|\s+and\s+the\s+(?:[\w-]+\s+){0,2}(?:leaders|heads|ministers|presidents|governments|"
     r"representatives|delegations)\s+of\s+"

@@ -251,8 +251,11 @@ _PEOPLE_OF = re.compile(
 )
 
 
-_LIST_HEAD = re.compile(
-    r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,|,?\s+and|,?\s+or)\s+)*$"
+_LIST_ITEM = r"(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+_LIST_HEAD = re.compile(rf"(?:{_LIST_ITEM}\s*(?:,|,?\s+and|,?\s+or)\s+)*(?:{_LIST_ITEM})?$")
+_KNOWN_AS = re.compile(
+    r",\s+(?:(?:collectively|jointly|also|commonly)\s+)?(?:known|referred to)\s+as\s+$",
+    re.IGNORECASE,
 )
 
 
@@ -269,6 +272,10 @@ def _subject_after_preposition(text: str, start: int, end: int, word: str) -> bo
     """A name after a preposition is no subject, except where the word opens a clause ("as Kyiv
     warns") or the preposition ties a body's people to it ("the leaders of Egypt said")."""
     word = word.lower()
+    known = _KNOWN_AS.search(text, max(0, start - 40), start) if word == "as" else None
+    if known is not None:
+        # "The foreign ministers of A, B and C, known as the E3, urged": the list's own name.
+        return among_people_of(text, known.start())
     if word in _CLAUSE_OPENERS:
         return _FINITE_VERB_AFTER.match(text, end) is not None
     if word == "of":

@@ -156,6 +156,10 @@ _REMOVAL_AFTER = re.compile(
 )
 
 PASSIVE_BY = re.compile(r"^\s+by\s+")
+_PASSIVE_GAP = re.compile(
+    r"\s*(?:(?:was|were|is|are|been|being|be|has been|have been|had been)\s+)?(?:\w+ly\s+)?"
+    r"\w+(?:\s+(?:forward|up|out))?\s*"
+)
 
 _ANAPHOR_REMOVAL = re.compile(
     r"^\s+(?:that\s+)?(?:it|they|them|these|those|this)\s+(?:to\s+)?(?:be|should be|must be|"
@@ -207,7 +211,8 @@ def find_objects(
     if PASSIVE_BY.match(text[start:]):
         # "a proposal presented by X": the participle's object is the noun before it.
         just_before = [i for i in issues if 0 <= start - i.end <= 30 and i.end <= start]
-        if just_before and re.fullmatch(r"\s*\w+\s*", text[just_before[-1].end : start]):
+        # "a proposal presented by X", "the resolution was put forward by X".
+        if just_before and _PASSIVE_GAP.fullmatch(text, just_before[-1].end, start):
             return [just_before[-1]], False
     stop = _OBJECT_STOP.search(text, start)
     limit = min(start + _OBJECT_WINDOW, stop.start() if stop else len(text), next_cue)

@@ -193,3 +193,32 @@ def test_they_after_a_statement_of_a_body_refers_to_its_author(reader: Reader) -
 def test_a_document_with_no_named_author_speaks_for_no_one(reader: Reader) -> None:
     text = "“We support the settlement,” the statement said."
     assert stances(reader, text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The settlement was put forward by Eastvale, Westmoor, Northland and Southmark.",
+        "The board approved a settlement drafted by Northland - with help from Eastvale and "
+        "Westmoor - and Southmark.",
+    ],
+)
+def test_the_agents_of_a_passive_proposal_propose_it(reader: Reader, text: str) -> None:
+    found = stances(reader, text)
+    assert found.get("northland") == ["propose"]
+    assert found.get("southmark") == ["propose"]
+
+
+def test_a_lists_own_name_in_an_appositive_is_its_subject(reader: Reader) -> None:
+    text = (
+        "The transport ministers of Eastvale, Westmoor and Lowfield, known as Northland, "
+        "urged the guild to accept the settlement."
+    )
+    found = stances(reader, text)
+    assert found.get("northland") == ["demand"]
+    assert "pilots" not in found
+
+
+def test_known_as_after_an_object_names_no_subject(reader: Reader) -> None:
+    text = "The guild rejected the terms of the talks, known as Northland settlement."
+    assert "northland" not in stances(reader, text)
