@@ -19,18 +19,23 @@ def comparison_explanation(comparison: Comparison) -> list[str]:
         return ["  not related: the article's sentences are mostly out of the story's scope"]
     if not comparison.statements:
         return ["  no statement of a watchlisted actor on a watchlisted issue"]
-    changes = {(c.actor, c.issue): c for c in comparison.changes}
+    # A pair can have two outcomes: one on the baseline's offer, one on an offer the seeds
+    # never name ("the 20-point plan").
+    changes: dict[tuple[str, str], list[Change]] = {}
+    for c in comparison.changes:
+        changes.setdefault((c.actor, c.issue), []).append(c)
     pairs: dict[tuple[str, str], list[int]] = {}
     for number, s in enumerate(comparison.statements):
         pairs.setdefault((s.actor, s.issue), []).append(number)
     lines: list[str] = []
     for (actor, issue), numbers in pairs.items():
-        change = changes.get((actor, issue))
         lines.append("")
-        lines.append(f"  {actor} / {issue}: {_outcome(change)}")
-        if change is not None and change.explanation is not None:
-            lines.append(f"{_INDENT}why: {change.explanation.why}")
-            lines.append(f"{_INDENT}confidence: {_factors(change)}")
+        outcomes: list[Change | None] = [*changes.get((actor, issue), [])] or [None]
+        for change in outcomes:
+            lines.append(f"  {actor} / {issue}: {_outcome(change)}")
+            if change is not None and change.explanation is not None:
+                lines.append(f"{_INDENT}why: {change.explanation.why}")
+                lines.append(f"{_INDENT}confidence: {_factors(change)}")
         for number in numbers:
             verdict = comparison.verdicts[number] if comparison.verdicts else ""
             lines += statement_lines(number + 1, comparison.statements[number], verdict)
@@ -63,7 +68,8 @@ def statement_lines(number: int, s: Statement, verdict: str) -> list[str]:
     lines.append(f"{pad}holder: {trace.holder} → {s.actor} ({trace.holder_how})")
     lines.append(f"{pad}attribution: {s.attribution} ({trace.attribution_why})")
     lines.append(f"{pad}cue: {trace.cue} ({trace.cue_how})")
-    lines.append(f"{pad}object: {trace.object} → {s.issue} ({trace.object_how})")
+    named = f"; the offer is named by {', '.join(s.offer)}" if s.offer else ""
+    lines.append(f"{pad}object: {trace.object} → {s.issue} ({trace.object_how}{named})")
     lines.append(f"{pad}{_modifiers(s, trace.negation, trace.partial)}")
     lines.append(f"{pad}{trace.recap}")
     return lines

@@ -92,3 +92,54 @@ def claimant_of(text: str, owner: Mention, mentions: Sequence[Mention]) -> Menti
         return None
     before = [m for m in mentions if m.end <= owner.start and m.actor and m.actor != owner.actor]
     return before[-1] if before else None
+
+
+# "amid growing concerns that X may be ready to ...", "there is little indication that X ...":
+# what others fear, hope or see of an actor, not what it says.
+_SUPPOSED = re.compile(
+    r"\b(?:concerns?|fears?|worries|worry|speculation|suspicions?|expectations?|rumou?rs?|"
+    r"doubts?|hopes?|signs?|indications?|suggestions?|perceptions?|impression|"
+    r"likelihood|possibility|prospect)\s+(?:(?:among|in|from)\s+[\w\s'’-]{1,40}?\s+)?that\s+"
+    r"(?:(?!\b(?:said|says|told|announced|stated)\b)[^,;:!?]){0,80}$",
+    re.IGNORECASE,
+)
+# "criticised the IAEA for failing to condemn", "commends the parties on their willingness to",
+# "accused Israel of stalling": the object of a judgment, and what it is judged for.
+_JUDGE_VERBS = (
+    r"\b(?:critici[sz](?:e|es|ed|ing)|accus(?:e|es|ed|ing)|blam(?:e|es|ed|ing)|"
+    r"prais(?:e|es|ed|ing)|commend(?:s|ed|ing)?|thank(?:s|ed|ing)?|fault(?:s|ed|ing)?|"
+    r"rebuk(?:e|es|ed|ing)|lambast(?:s|ed|ing)?|applaud(?:s|ed|ing)?|laud(?:s|ed|ing)?|"
+    r"slamm?(?:s|ed|ing)?|chid(?:e|es|ed|ing))"
+)
+_JUDGED_OBJECT = re.compile(
+    _JUDGE_VERBS + r"\s+(?:the\s+)?(?:[\w'’ -]{1,60}\(\s*)?$", re.IGNORECASE
+)
+# "commended the Front on its readiness to": the judged one's own words refer back to it.
+_JUDGED_FOR_ITS = re.compile(
+    _JUDGE_VERBS + r"\s+[^,;:]{1,60}?\s(?:for|of|on|over)\s+$", re.IGNORECASE
+)
+_JUDGED_FOR = re.compile(
+    r"^\s*\)?\s*(?:\([^)]{1,20}\)\s*)?(?:for|of|on|over)\s+(?:its|their|his|her|the)?\s*\w+",
+    re.IGNORECASE,
+)
+
+
+def supposed(text: str, holder: Mention, anchor: int) -> str | None:
+    """Words that make a stance what others suppose or judge of the holder, or None.
+
+    "growing concerns that X may be ready to ease sanctions" is a fear about X; "criticised X
+    for failing to condemn the attacks" is the critic's account of X: neither is X's position.
+    """
+    if holder.start > anchor:
+        return None
+    before = text[: holder.start]
+    fear = _SUPPOSED.search(before)
+    if fear is not None:
+        return fear.group().split(" that", 1)[0].strip()
+    judged = _JUDGED_OBJECT.search(before)
+    if judged is not None and _JUDGED_FOR.match(text[holder.end : anchor]):
+        return judged.group().split()[0]
+    judged = _JUDGED_FOR_ITS.search(before) if holder.possessive else None
+    if judged is not None:
+        return judged.group().split()[0]
+    return None

@@ -14,6 +14,7 @@ from stancewatch.models import (
 from stancewatch.positions.amounts import amount_direction
 from stancewatch.positions.baseline import ATTRIBUTION_RANK, SeedSentences, sentence_key
 from stancewatch.positions.confidence import confidence, confidence_factors
+from stancewatch.positions.offers import describe, unknown_names
 
 
 def _sign(x: float) -> int:
@@ -103,6 +104,18 @@ def _amount_move(baseline: BaselinePosition, s: Statement, imposed: bool) -> Cha
 _SHIFTS = ("reversal", "softening", "hardening")
 
 
+def _distinct_offer(s: Statement, known_offers: frozenset[str] | None) -> tuple[str, ...]:
+    """The names of the statement's offer that the seeds never give one: non-empty when it
+    is about another offer than where things stood."""
+    if known_offers is None:
+        return ()
+    return unknown_names(s.offer, known_offers)
+
+
+def _other_offer(names: Sequence[str]) -> str:
+    return f"an offer the seed documents never name ({describe(names)}), so no baseline"
+
+
 def _decisive_rank(s: Statement, kind: ChangeKind) -> tuple[int, int, int, int, int, float, int]:
     return (
         ATTRIBUTION_RANK[s.attribution],
@@ -175,15 +188,18 @@ def compare(
     baseline: Sequence[BaselinePosition],
     seeds: SeedSentences | None = None,
     concession_no: frozenset[str] = frozenset(),
+    known_offers: frozenset[str] | None = None,
 ) -> tuple[Change, ...]:
     """Changes (and reaffirmations) of one text's statements against the baseline.
 
     Third-party claims never count for the actor they describe. Per actor and issue the
     best-attributed non-background statement decides; background recaps can only reaffirm,
     and so can a sentence the seeds already state the pair in (a reprinted background
-    paragraph, or the seed itself).
+    paragraph, or the seed itself). known_offers: the names the seeds give offers; a stance
+    on an offer named otherwise ("the 20-point plan") is on another object than the baseline's
+    and is `new` (None: offers are not told apart).
     """
-    return _compare(statements, baseline, seeds or {}, None, concession_no)
+    return _compare(statements, baseline, seeds or {}, None, concession_no, known_offers)
 
 
 def compare_explained(
@@ -191,10 +207,11 @@ def compare_explained(
     baseline: Sequence[BaselinePosition],
     seeds: SeedSentences | None = None,
     concession_no: frozenset[str] = frozenset(),
+    known_offers: frozenset[str] | None = None,
 ) -> tuple[tuple[Change, ...], tuple[str, ...]]:
     """compare(), with each change explained and, per statement, what the comparison made of it."""
     verdicts: dict[int, str] = {}
-    changes = _compare(statements, baseline, seeds or {}, verdicts, concession_no)
+    changes = _compare(statements, baseline, seeds or {}, verdicts, concession_no, known_offers)
     return changes, tuple(verdicts.get(id(s), "") for s in statements)
 
 
@@ -204,20 +221,32 @@ def _compare(
     seeds: SeedSentences,
     verdicts: dict[int, str] | None,
     concession_no: frozenset[str] = frozenset(),
+    known_offers: frozenset[str] | None = None,
 ) -> tuple[Change, ...]:
     index = {(p.actor, p.issue): p for p in baseline}
-    groups: dict[tuple[str, str], list[Statement]] = {}
+    distinct = {id(s): _distinct_offer(s, known_offers) for s in statements}
+    groups: dict[tuple[str, str, bool], list[Statement]] = {}
     for s in statements:
         if s.attribution == "third_party":
             if verdicts is not None:
                 verdicts[id(s)] = "a third party's claim about the actor: never counts for it"
             continue
-        groups.setdefault((s.actor, s.issue), []).append(s)
-    anchors = _anchor_directions(statements, index)
+        # Where the actor has no baseline on the issue anyway, any offer is simply new.
+        other_offer = bool(distinct[id(s)]) and (s.actor, s.issue) in index
+        groups.setdefault((s.actor, s.issue, other_offer), []).append(s)
+    anchors = _anchor_directions([s for s in statements if not distinct[id(s)]], index)
     changes: list[Change] = []
-    for key, group in groups.items():
-        position = index.get(key)
-        if position is None:
+    for (actor, issue, on_other_offer), group in groups.items():
+        key = (actor, issue)
+        position = None if on_other_offer else index.get(key)
+        if on_other_offer:
+            # An offer the seeds never name ("the 20-point plan", "a two-day truce") is an
+            # object of its own: no baseline to compare with, and no echo of one either.
+            known = seeds.get(key, frozenset())
+            group = [s for s in group if sentence_key(s.sentence) not in known]
+            if not group:
+                continue
+        elif position is None:
             # A stance with no baseline must rest on its own cue: a bare "shifted" carries no
             # stance, and one that shares the direction of the actor's baselined stance in the
             # same sentence is an aspect of that stance (the deal's terms), not a new position.
@@ -253,8 +282,16 @@ def _compare(
             # A headline is weak evidence (slugs, kickers, "LIVE:" lines): where the body
             # reads the pair too, the body decides.
             s, kind = min(body, key=lambda sk: _decisive_rank(*sk))
+        elif s.headline and kind in _SHIFTS and (actor, issue, not on_other_offer) in groups:
+            # The body reads the actor on the issue only about another offer: the headline's
+            # move is not confirmed there.
+            if verdicts is not None:
+                verdicts[id(s)] = (
+                    f"a headline {kind} the body does not confirm (it is about another offer)"
+                )
+            continue
         if verdicts is not None:
-            _note_pair(group, news, every, scored, (s, kind), verdicts)
+            _note_pair(group, news, every, scored, (s, kind), verdicts, distinct[id(s)])
             for other in pool:
                 if sentence_key(other.sentence) in known:
                     verdicts[id(other)] += (
@@ -276,7 +313,8 @@ def _compare(
                 explanation=None
                 if verdicts is None
                 else ChangeExplanation(
-                    _why(scored, (s, kind)), tuple(confidence_factors(s, kind, position))
+                    _why(scored, (s, kind), distinct[id(s)]),
+                    tuple(confidence_factors(s, kind, position)),
                 ),
             )
         )
@@ -312,11 +350,15 @@ def _outranks(winner: tuple[Statement, ChangeKind], other: tuple[Statement, Chan
 
 
 def _why(
-    scored: Sequence[tuple[Statement, ChangeKind]], winner: tuple[Statement, ChangeKind]
+    scored: Sequence[tuple[Statement, ChangeKind]],
+    winner: tuple[Statement, ChangeKind],
+    offer_names: Sequence[str] = (),
 ) -> str:
     s, kind = winner
     others = [sk for sk in scored if sk[0] is not s]
     head = f"{_where(s)} decides: {s.stance} against the baseline is {kind}"
+    if offer_names:
+        head = f"{_where(s)} decides: {s.stance} on {_other_offer(offer_names)} is {kind}"
     if not others:
         return f"{head}; the only statement left on this pair"
     reasons = sorted({_outranks(winner, o) for o in others})
@@ -350,6 +392,7 @@ def _note_pair(
     scored: Sequence[tuple[Statement, ChangeKind]],
     winner: tuple[Statement, ChangeKind],
     verdicts: dict[int, str],
+    offer_names: Sequence[str] = (),
 ) -> None:
     s, kind = winner
     for other in group:
@@ -369,5 +412,7 @@ def _note_pair(
             )
     if not news and kind != "reaffirmed":
         verdicts[id(s)] = f"a background recap would make a {kind}: a recap never does"
+    elif offer_names:
+        verdicts[id(s)] = f"decides {s.actor}/{s.issue}: {kind}, on {_other_offer(offer_names)}"
     else:
         verdicts[id(s)] = f"decides {s.actor}/{s.issue}: {kind}"

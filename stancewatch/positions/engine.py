@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from stancewatch.positions.reader import Reader
 
 #: Bumped whenever the engine's reading of text changes, so stored results can be told apart.
-ENGINE_VERSION = "0.3.0"
+ENGINE_VERSION = "0.3.1"
 
 
 class Engine:
@@ -62,6 +62,7 @@ class Engine:
         self._baseline = baseline
         # Given a baseline, the seed sentences are what the caller gave (none by default).
         self._seeds: SeedSentences | None = seeds if baseline is None else (seeds or {})
+        self._offers: frozenset[str] | None = None
 
     @property
     def reader(self) -> Reader:
@@ -86,6 +87,15 @@ class Engine:
         assert self._seeds is not None
         return self._seeds
 
+    @property
+    def offers(self) -> frozenset[str]:
+        """The names the seed documents give offers ("Hamas's offer", "the Paris framework"):
+        a stance on an offer named otherwise is on a new object, with no baseline."""
+        if self._offers is None:
+            texts = [doc.text for doc in self.documents] + [p.text for p in self.baseline]
+            self._offers = frozenset().union(*(self.reader.offers_named(t) for t in texts))
+        return self._offers
+
     def _read_seed_documents(self) -> None:
         readings = [
             (doc.name, self.reader.read(doc.text, judge_scope=False).statements)
@@ -99,6 +109,7 @@ class Engine:
         # A copy for a worker process carries the baseline, read once here.
         if self._baseline is None:
             self._read_seed_documents()
+        self.offers  # noqa: B018 - read once here too, not once per worker
         return dict(self.__dict__)
 
     @classmethod
@@ -152,10 +163,12 @@ class Engine:
         verdicts: tuple[str, ...] = ()
         if explain:
             changes, verdicts = compare_explained(
-                reading.statements, self.baseline, self.seeds, self.concession_no
+                reading.statements, self.baseline, self.seeds, self.concession_no, self.offers
             )
         else:
-            changes = compare(reading.statements, self.baseline, self.seeds, self.concession_no)
+            changes = compare(
+                reading.statements, self.baseline, self.seeds, self.concession_no, self.offers
+            )
         return Comparison(
             related=True,
             relatedness=reading.relatedness,

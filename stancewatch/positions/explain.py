@@ -80,6 +80,8 @@ _ATTRIBUTIONS = {
     "other_speaker": "{speaker}, another actor, says it ('{verb}'): a third party's claim",
     "claim_of_other": "another actor's account of it ('citing', 'blaming', 'accusing'): "
     "a third party's claim",
+    "supposed": "what others fear, expect or judge of the actor ('{source}'): not its own "
+    "stated position",
 }
 
 
@@ -104,7 +106,9 @@ def statement_trace(
     return StatementTrace(
         holder=f.holder.text,
         holder_how=_holder_how(unit, f),
-        attribution_why=_ATTRIBUTIONS.get(why, why).format(speaker=speaker, verb=verb),
+        attribution_why=_ATTRIBUTIONS.get(why, why).format(
+            speaker=speaker, verb=verb, source=f.supposed or ""
+        ),
         cue=cue,
         cue_how=cue_how,
         object=f.issue.text,

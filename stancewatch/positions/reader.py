@@ -18,6 +18,7 @@ from stancewatch.positions.documents import authors_named, document_frames
 from stancewatch.positions.issues import IssueFinder, IssueMention
 from stancewatch.positions.matching import TermScanner
 from stancewatch.positions.mentions import Mention, MentionFinder
+from stancewatch.positions.offers import offer_names
 from stancewatch.positions.relatedness import (
     ScopeFinder,
     article_relatedness,
@@ -113,6 +114,19 @@ class Reader:
                 continue
             statements += [to_statement(unit, f, explain) for f in found]
         return Reading(tuple(statements), relatedness, True)
+
+    def offers_named(self, text: str) -> frozenset[str]:
+        """Every name any offer carries in a text ("the Paris framework", "Hamas's offer"):
+        read from the seed documents, the offers where things stood."""
+        names: set[str] = set()
+        for sentence in split_sentences(text):
+            unit = self._unit(sentence.text, sentence.index)
+            if not unit.issues:
+                continue
+            mentions = self.mentions.find(unit.text, unit.name_hits, pronouns=False)
+            for obj in unit.issues:
+                names.update(offer_names(unit.text, obj, mentions, None))
+        return frozenset(names)
 
     def _unit(self, text: str, index: int, headline: bool = False) -> Unit:
         """A sentence with its names, issues and scope found in one pass over its words."""

@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from stancewatch.positions import cues, stance
 from stancewatch.positions.amounts import amount_direction, amounts
 from stancewatch.positions.attribution import frame_at
-from stancewatch.positions.claims import claimant_of, counterparts, fresh_offer, under_review
+from stancewatch.positions.claims import (
+    claimant_of,
+    counterparts,
+    fresh_offer,
+    supposed,
+    under_review,
+)
 from stancewatch.positions.documents import with_co_authors
 from stancewatch.positions.holders import (
     find_holders,
@@ -33,6 +39,7 @@ from stancewatch.positions.objects import (
     removal,
     subject_issue,
 )
+from stancewatch.positions.offers import offer_names
 from stancewatch.positions.prefilter import Needs
 from stancewatch.positions.relatives import relative_gap
 from stancewatch.positions.units import Found, Unit, polarised
@@ -284,9 +291,11 @@ def read_sentence(
                         negation,
                         partial,
                         claimant=claimant,
+                        supposed=supposed(text, h, anchor.start),
                         counterpart=counterparts(text, obj, h, unit.mentions),
                         fresh_offer=fresh_offer(text, obj) or under_review(cue.text),
                         amount=amount,
+                        offer=offer_names(text, obj, unit.mentions, h.actor),
                     )
                 )
         if condition is not None and label == "reject_unless":

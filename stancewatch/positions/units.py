@@ -60,7 +60,9 @@ class Found:
     counterpart: bool = False  # the object is another actor's offer or reply
     fresh_offer: bool = False  # the object is an offer called new or different
     amount: tuple[float, str] | None = None  # the figure the object names ("a 30% raise")
+    offer: tuple[str, ...] = ()  # what names the offer apart from others ("size:20-point")
     claimant: Mention | None = None  # another actor whose claim this is ("citing X's refusal")
+    supposed: str | None = None  # others' fear or judgment of the holder ("concerns that X ...")
 
 
 _FLIPPED = {
@@ -120,6 +122,8 @@ def to_statement(unit: Unit, f: Found, explain: bool = False) -> Statement:
         why = "other_speaker"
     if f.claimant is not None and f.claimant.actor != actor:
         attribution, source, why = "third_party", f.claimant.text, "claim_of_other"
+    elif f.supposed is not None:
+        attribution, source, why = "third_party", f.supposed, "supposed"
     reported_speech = frame is not None and frame.verb_start < f.anchor
     modality = None
     if f.condition and f.label in ("accept_if", "reject_unless"):
@@ -145,5 +149,6 @@ def to_statement(unit: Unit, f: Found, explain: bool = False) -> Statement:
         counterpart=f.counterpart,
         fresh_offer=f.fresh_offer,
         amount=f.amount,
+        offer=f.offer,
         trace=statement_trace(unit, f, frame, why, recap) if explain else None,
     )

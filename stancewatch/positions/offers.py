@@ -1,0 +1,115 @@
+"""Which offer an object names: the words that tell one proposal, plan or truce from another."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from stancewatch.positions.issues import IssueMention
+from stancewatch.positions.mentions import Mention
+
+# Nouns that name a package of terms one can propose, accept or reject as a whole.
+_OFFER_HEAD = re.compile(
+    r"(?:offer|proposal|counter-?proposal|counter-?offer|plan|deal|framework|agreement|accord|"
+    r"initiative|package|roadmap|road map|blueprint|arrangement|extension|ceasefire|cease-fire|"
+    r"truce)s?$",
+    re.IGNORECASE,
+)
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50,
+}  # fmt: skip
+_NUMBER = r"\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+# "the 20-point plan", "a six point proposal": a numbered document. A duration ("a 30-day
+# ceasefire", "a four-year deal") is a term of the deal, like an amount, not another deal.
+_NUMBERED = re.compile(rf"^({_NUMBER})[-\s]points?$", re.IGNORECASE)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# "the July proposal", "the May 31 framework", "the January 2025 agreement".
+_DATED = re.compile(rf"^(?:{_MONTHS})$|^(?:19|20)\d\d$")
+# A mediator's text between two sides' offers is neither side's offer.
+_KIND = re.compile(r"^bridging$", re.IGNORECASE)
+
+# Words that end the noun phrase before the head: what lies before them is not a modifier.
+_BOUNDARY = re.compile(
+    r"^(?:the|a|an|this|that|these|those|its|his|her|their|our|your|any|every|no|of|on|for|"
+    r"to|by|with|from|in|at|and|or|but|as|is|was|are|were|be|been|has|have|had|will|would|"
+    r"new|latest|previous|earlier|revised|final|last|first|next)$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\w'’.-]+")
+_MAX_MODIFIERS = 4
+
+
+def _modifier_words(text: str, obj: IssueMention) -> list[tuple[int, int, str]]:
+    """The words before the offer's head noun in its noun phrase, with their places."""
+    head = obj.text.strip()
+    stem = _OFFER_HEAD.search(head)
+    if stem is None:
+        return []
+    head_start = obj.start + obj.text.find(head) + stem.start()
+    words = [
+        (m.start(), m.end(), m.group())
+        for m in _WORD.finditer(text, max(0, head_start - 60), head_start)
+    ]
+    phrase: list[tuple[int, int, str]] = []
+    for start, end, word in reversed(words):
+        gap = text[end : phrase[0][0] if phrase else head_start]
+        if gap.strip(" ") or _BOUNDARY.match(word) or len(phrase) >= _MAX_MODIFIERS:
+            break  # punctuation or a function word: the noun phrase begins after it
+        phrase.insert(0, (start, end, word))
+    return phrase
+
+
+def offer_names(
+    text: str, obj: IssueMention, mentions: Sequence[Mention], holder: str | None
+) -> tuple[str, ...]:
+    """The names that tell the object apart from other offers ("the US bridging proposal").
+
+    An offer is named by its numbered points ("the 20-point plan"), its date ("the July
+    proposal"), a person it is named after ("the Biden plan", "Trump's plan") or as a
+    mediator's bridging text. The holder's own people do not count: an actor revising its own
+    offer moves along one line.
+    """
+    words = _modifier_words(text, obj)
+    if not words:
+        return ()
+    names: list[str] = []
+    pending = ""  # "six point": the number waits for its unit
+    for start, end, word in words:
+        bare = word[:-2] if word.endswith(("'s", "’s")) else word
+        numbered = _NUMBERED.match(f"{pending} {word}" if pending else word)
+        pending = word if re.fullmatch(_NUMBER, word, re.IGNORECASE) else ""
+        if numbered:
+            count = numbered.group(1).lower()
+            names.append(f"numbered:{_NUMBER_WORDS.get(count, count)}-point")
+        elif _DATED.match(bare):
+            names.append(f"date:{bare.lower()}")
+        elif _KIND.match(word):
+            names.append(f"kind:{word.lower()}")
+        else:
+            # Plans are named after people ("the Biden plan", "Witkoff's proposal"); a country
+            # that presents an offer ("the Egyptian proposal") only says who brought it.
+            proposer = next(
+                (m for m in mentions if m.actor and m.person and m.start < end and start < m.end),
+                None,
+            )
+            if proposer is not None and proposer.actor != holder:
+                names.append(f"by:{proposer.actor}")
+    return tuple(dict.fromkeys(names))
+
+
+def unknown_names(names: Iterable[str], known: frozenset[str]) -> tuple[str, ...]:
+    """The names of an offer that the seed documents never use for any offer."""
+    return tuple(n for n in names if n not in known)
+
+
+def describe(names: Sequence[str]) -> str:
+    """Offer names in words, for explanations ("numbered 20-point, named after united_states")."""
+    labels = {"numbered": "numbered", "date": "date", "kind": "kind", "by": "named after"}
+    parts = []
+    for name in names:
+        what, _, value = name.partition(":")
+        parts.append(f"{labels.get(what, what)} {value}")
+    return ", ".join(parts)

@@ -1,0 +1,155 @@
+"""Offers named apart from the seed's: a numbered plan, a dated proposal, an eponymous plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stancewatch.models import Comparison
+from stancewatch.positions import Engine, Reader, SeedDocument, load_watchlist
+
+WATCHLIST = """
+[topic]
+id = "harbour-truce"
+label = "A truce over the harbour"
+
+[scope]
+include = ["harbour", "truce"]
+exclude = []
+
+[[actors]]
+id = "velmar"
+name = "Velmar"
+kind = "state"
+aliases = ["Velmar"]
+adjectives = ["Velmari"]
+
+[[actors.people]]
+name = "Ada Korin"
+short = ["Korin"]
+titles = ["the Velmari president"]
+role = "President of Velmar"
+
+[[actors]]
+id = "front"
+name = "Harbour Front"
+kind = "group"
+aliases = ["the Front", "the Harbour Front"]
+
+[[actors]]
+id = "ostrava"
+name = "Ostrava"
+kind = "state"
+aliases = ["Ostrava"]
+adjectives = ["Ostravan"]
+
+[[actors.people]]
+name = "Lev Danner"
+short = ["Danner"]
+titles = ["the Ostravan envoy"]
+role = "Envoy of Ostrava"
+
+[[issues]]
+id = "truce_deal"
+label = "A truce over the harbour"
+terms = ["truce", "truce offer", "truce proposal", "proposal", "offer", "plan"]
+"""
+
+SEED = (
+    "The Harbour Front rejected Velmar's truce offer for the harbour on Monday. "
+    "Velmar said it stood by its proposal."
+)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    path = tmp_path_factory.mktemp("harbour") / "watchlist.toml"
+    path.write_text(WATCHLIST)
+    return Engine.from_parts(path, None, (SeedDocument("seed", SEED),))
+
+
+def kinds(comparison: Comparison, actor: str) -> list[str]:
+    return sorted(c.kind for c in comparison.changes if c.actor == actor)
+
+
+def test_the_seed_reads_as_itself(engine: Engine) -> None:
+    assert engine.baseline, "the seed gives a baseline"
+    assert kinds(engine.compare_text(SEED), "front") == ["reaffirmed"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Harbour Front on Tuesday rejected the 12-point plan for the harbour.",
+        "The Harbour Front on Tuesday rejected the six point plan for the harbour.",
+        "The Harbour Front on Tuesday rejected the March proposal for the harbour.",
+        "The Harbour Front on Tuesday rejected the Danner plan for the harbour.",
+        "The Harbour Front on Tuesday rejected Danner's truce proposal for the harbour.",
+        "The Harbour Front on Tuesday rejected a bridging proposal for the harbour.",
+    ],
+)
+def test_an_offer_the_seed_never_names_is_new(engine: Engine, sentence: str) -> None:
+    assert kinds(engine.compare_text(sentence), "front") == ["new"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The same offer line as the seed's, however revised: a no to it restates the no.
+        "The Harbour Front on Tuesday rejected Velmar's new truce offer for the harbour.",
+        "The Harbour Front on Tuesday rejected the latest Velmari proposal for the harbour.",
+        # How long a truce lasts is one of its terms, not another truce.
+        "The Harbour Front on Tuesday rejected a 30-day truce for the harbour.",
+    ],
+)
+def test_the_seeds_offer_revised_is_the_same_object(engine: Engine, sentence: str) -> None:
+    assert kinds(engine.compare_text(sentence), "front") == ["reaffirmed"]
+
+
+def test_an_actor_naming_its_own_plan_moves_along_its_own_line(engine: Engine) -> None:
+    text = "Velmar said on Tuesday that it had abandoned the Korin plan for the harbour."
+    assert kinds(engine.compare_text(text), "velmar") == ["reversal"]
+
+
+def test_an_offer_the_seed_names_keeps_its_baseline(tmp_path: Path) -> None:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(WATCHLIST)
+    seed = SeedDocument("seed", "The Harbour Front rejected the Danner plan for the harbour.")
+    engine = Engine.from_parts(path, None, (seed,))
+    assert "by:ostrava" in engine.offers
+    text = "The Harbour Front on Tuesday accepted the Danner plan for the harbour."
+    assert kinds(engine.compare_text(text), "front") == ["reversal"]
+
+
+def test_a_headline_move_the_body_puts_on_another_offer_is_left_out(engine: Engine) -> None:
+    text = (
+        "Harbour truce offer accepted by the Front\n\n"
+        "The Harbour Front said on Tuesday that it accepted the 12-point plan for the harbour."
+    )
+    assert kinds(engine.compare_text(text), "front") == ["new"]
+
+
+def test_explain_says_the_offer_is_another_one(engine: Engine) -> None:
+    text = "The Harbour Front on Tuesday rejected the 12-point plan for the harbour."
+    comparison = engine.compare_text(text, explain=True)
+    (change,) = [c for c in comparison.changes if c.actor == "front"]
+    assert change.explanation is not None
+    assert "never name (numbered 12-point)" in change.explanation.why
+    assert any("never name" in v for v in comparison.verdicts)
+
+
+def test_offer_names_in_a_text(tmp_path: Path) -> None:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(WATCHLIST)
+    reader = Reader(load_watchlist(path))
+    text = (
+        "Velmar backed the 12-point plan. The Front rejected the July proposal. "
+        "Ostrava sent Danner's plan, a bridging proposal, and a 30-day truce."
+    )
+    assert reader.offers_named(text) == {
+        "numbered:12-point",
+        "date:july",
+        "by:ostrava",
+        "kind:bridging",
+    }

@@ -1,0 +1,58 @@
+"""What others fear, expect or judge of an actor is not the actor's own stated position."""
+
+from __future__ import annotations
+
+import pytest
+
+from stancewatch.models import Statement
+from stancewatch.positions import Reader, load_watchlist
+from tests.positions.test_offers import WATCHLIST
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
+    path = tmp_path_factory.mktemp("harbour") / "watchlist.toml"
+    path.write_text(WATCHLIST)
+    return Reader(load_watchlist(path))
+
+
+def read(reader: Reader, text: str, actor: str) -> list[Statement]:
+    statements = reader.read(text, judge_scope=False).statements
+    return [s for s in statements if s.actor == actor]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The meeting was held amid growing concerns that Velmar may be ready to accept the "
+        "truce for the harbour.",
+        "There is little indication that the Harbour Front is willing to accept a truce.",
+        "Ostrava criticised the Harbour Front for failing to accept the truce.",
+        "The envoy commended the Harbour Front (HF) on its readiness to accept the truce.",
+        "Officials voiced fears among the mediators that Velmar would reject the truce offer.",
+    ],
+)
+def test_a_stance_others_suppose_is_theirs_not_the_actors(reader: Reader, text: str) -> None:
+    found = read(reader, text, "front") + read(reader, text, "velmar")
+    assert found, "the stance is read"
+    assert {s.attribution for s in found} == {"third_party"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Velmar said it hopes that the truce for the harbour holds, and accepted the truce.",
+        "The Harbour Front accepted the truce on Monday, officials said.",
+        "The Harbour Front criticised Velmar and rejected the truce offer.",
+    ],
+)
+def test_the_actors_own_words_stay_its_own(reader: Reader, text: str) -> None:
+    found = read(reader, text, "front") + read(reader, text, "velmar")
+    assert found and all(s.attribution != "third_party" for s in found)
+
+
+def test_explain_names_the_supposition(reader: Reader) -> None:
+    text = "Talks began amid concerns that Velmar may be ready to accept the truce."
+    (s,) = reader.read(text, judge_scope=False, explain=True).statements
+    assert s.trace is not None and s.source == "concerns"
+    assert "what others fear, expect or judge of the actor ('concerns')" in s.trace.attribution_why
