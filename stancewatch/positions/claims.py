@@ -111,6 +111,9 @@ _JUDGE_VERBS = (
     r"rebuk(?:e|es|ed|ing)|lambast(?:s|ed|ing)?|applaud(?:s|ed|ing)?|laud(?:s|ed|ing)?|"
     r"slamm?(?:s|ed|ing)?|chid(?:e|es|ed|ing))"
 )
+_JUDGE_STEMS = re.compile(
+    r"critic|accus|blam|prais|commend|thank|fault|rebuk|lambast|applaud|laud|slam|chid", re.I
+)
 _JUDGED_OBJECT = re.compile(
     _JUDGE_VERBS + r"\s+(?:the\s+)?(?:[\w'’ -]{1,60}\(\s*)?$", re.IGNORECASE
 )
@@ -133,9 +136,11 @@ def supposed(text: str, holder: Mention, anchor: int) -> str | None:
     if holder.start > anchor:
         return None
     before = text[: holder.start]
-    fear = _SUPPOSED.search(before)
+    fear = _SUPPOSED.search(before) if "that " in before else None
     if fear is not None:
         return fear.group().split(" that", 1)[0].strip()
+    if not _JUDGE_STEMS.search(before):
+        return None
     judged = _JUDGED_OBJECT.search(before)
     if judged is not None and _JUDGED_FOR.match(text[holder.end : anchor]):
         return judged.group().split()[0]

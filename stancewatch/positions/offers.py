@@ -9,12 +9,12 @@ from stancewatch.positions.issues import IssueMention
 from stancewatch.positions.mentions import Mention
 
 # Nouns that name a package of terms one can propose, accept or reject as a whole.
-_OFFER_HEAD = re.compile(
-    r"(?:offer|proposal|counter-?proposal|counter-?offer|plan|deal|framework|agreement|accord|"
-    r"initiative|package|roadmap|road map|blueprint|arrangement|extension|ceasefire|cease-fire|"
-    r"truce)s?$",
-    re.IGNORECASE,
-)
+_HEADS = (
+    "offer", "proposal", "counterproposal", "counter-proposal", "counteroffer", "counter-offer",
+    "plan", "deal", "framework", "agreement", "accord", "initiative", "package", "roadmap",
+    "road map", "blueprint", "arrangement", "extension", "ceasefire", "cease-fire", "truce",
+)  # fmt: skip
+_OFFER_HEADS = tuple(h for head in _HEADS for h in (head, head + "s"))
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -44,21 +44,21 @@ _MAX_MODIFIERS = 4
 
 def _modifier_words(text: str, obj: IssueMention) -> list[tuple[int, int, str]]:
     """The words before the offer's head noun in its noun phrase, with their places."""
-    head = obj.text.strip()
-    stem = _OFFER_HEAD.search(head)
-    if stem is None:
+    head = obj.text.rstrip()
+    lowered = head.lower()
+    stem = next((h for h in _OFFER_HEADS if lowered.endswith(h)), None)
+    if stem is None or (len(head) > len(stem) and head[-len(stem) - 1].isalnum()):
         return []
-    head_start = obj.start + obj.text.find(head) + stem.start()
-    words = [
-        (m.start(), m.end(), m.group())
-        for m in _WORD.finditer(text, max(0, head_start - 60), head_start)
-    ]
+    end = obj.start + len(head) - len(stem)
     phrase: list[tuple[int, int, str]] = []
-    for start, end, word in reversed(words):
-        gap = text[end : phrase[0][0] if phrase else head_start]
-        if gap.strip(" ") or _BOUNDARY.match(word) or len(phrase) >= _MAX_MODIFIERS:
-            break  # punctuation or a function word: the noun phrase begins after it
-        phrase.insert(0, (start, end, word))
+    while len(phrase) < _MAX_MODIFIERS and end > 0 and text[end - 1] == " ":
+        # Back one word at a time; punctuation or a function word starts the noun phrase.
+        start = text.rfind(" ", 0, end - 1) + 1
+        word = text[start : end - 1]
+        if not word or not _WORD.fullmatch(word) or _BOUNDARY.match(word):
+            break
+        phrase.insert(0, (start, end - 1, word))
+        end = start
     return phrase
 
 
