@@ -148,3 +148,38 @@ def supposed(text: str, holder: Mention, anchor: int) -> str | None:
     if judged is not None:
         return judged.group().split()[0]
     return None
+
+
+# "...: Iranian FM", "...: Kremlin official says": a headline that ends by naming its speaker.
+_HEADLINE_TAIL = re.compile(r":\s+([^:]{2,60}?)\s*$")
+_SPEAKER_WORDS = frozenset(
+    {
+        "fm", "pm", "foreign", "prime", "minister", "ministry", "official", "officials",
+        "spokesperson", "spokesman", "spokeswoman", "envoy", "negotiator", "negotiators",
+        "chief", "leader", "president", "top", "senior", "source", "sources", "says", "said",
+        "government", "state", "media",
+    }
+)  # fmt: skip
+
+
+def headline_speaker(text: str, mentions: Sequence[Mention]) -> Mention | None:
+    """The actor a headline names as its speaker after a final colon, or None.
+
+    Only a tail of the speaker's name and words such as "FM", "official" or "says" counts:
+    "Gaza: Hamas accepts the truce" names no speaker (its tail states a stance).
+    """
+    if ":" not in text:
+        return None
+    tail = _HEADLINE_TAIL.search(text)
+    if tail is None:
+        return None
+    named = [m for m in mentions if m.actor and m.start >= tail.start(1)]
+    if not named:
+        return None
+    rest = text[tail.start(1) :]
+    for m in reversed(named):
+        rest = rest[: m.start - tail.start(1)] + " " + rest[m.end - tail.start(1) :]
+    words = re.findall(r"[\w'’-]+", rest)
+    if len(words) > 3 or any(w.lower() not in _SPEAKER_WORDS for w in words):
+        return None
+    return named[0]

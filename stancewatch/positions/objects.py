@@ -300,6 +300,13 @@ _PLAN_SAYS = re.compile(
     r"(?:says|said|states|stated|stipulates|stipulated|envisages|envisaged|provides|provided|"
     r"foresees|sets out|set out|outlines|outlined)\s+(?:that\s+)?[^;:]*\b(?:would|will)\b[^;:]*$"
 )
+# "a package that would require Ukraine to ... accept", "the plan would have seen Kyiv
+# withdraw": what a plan asks of a side, not that side's stance.
+_PLAN_WOULD = re.compile(
+    r"\b(?:proposal|plan|deal|agreement|framework|draft|text|document|offer|package|option)s?"
+    r"\b[^;:]{0,100}?\bwould\s+(?:have\s+)?(?:required?|requires|seen?|forced?|obliged?|"
+    r"compelled|compel|made|make|had|have|let|allowed?|meant|mean)\s+[^;:]*$"
+)
 _PLAN_VERBS = (
     "say",
     "said",
@@ -323,6 +330,8 @@ def plan_content(text: str, start: int) -> bool:
     if "wil" not in head and "would" not in head:
         return False
     if head.startswith(("During", "In ", "Under")) and _FRONTED_PLAN.search(head):
+        return True
+    if "would" in head and _PLAN_WOULD.search(head):
         return True
     return any(v in head for v in _PLAN_VERBS) and _PLAN_SAYS.search(head) is not None
 

@@ -14,6 +14,7 @@ from stancewatch.positions.attribution import (
     frame_at,
     quote_depths,
 )
+from stancewatch.positions.claims import headline_speaker
 from stancewatch.positions.documents import authors_named, document_frames
 from stancewatch.positions.issues import IssueFinder, IssueMention
 from stancewatch.positions.matching import TermScanner
@@ -200,6 +201,10 @@ class Reader:
                     member.speaker = speaker
                     member.co_speakers = co_speakers
                 previous = unit if speaker is not None else None
+        for unit in units:
+            if unit.headline and unit.speaker is None:
+                # "No deal amid zero enrichment demand: Iranian FM": the headline's speaker.
+                unit.speaker = headline_speaker(unit.text, unit.mentions)
         for unit in units:
             # First-person pronouns and pronouns inside reported speech take the speaker.
             fixed: list[Mention] = []

@@ -56,3 +56,27 @@ def test_explain_names_the_supposition(reader: Reader) -> None:
     (s,) = reader.read(text, judge_scope=False, explain=True).statements
     assert s.trace is not None and s.source == "concerns"
     assert "what others fear, expect or judge of the actor ('concerns')" in s.trace.attribution_why
+
+
+def test_a_headline_ending_in_its_speaker_is_that_speakers_account(reader: Reader) -> None:
+    body = "Talks on the harbour went on."
+    title = "Harbour Front rejects the truce offer: Velmari envoy"
+    statements = reader.read(body, title, judge_scope=False).statements
+    (s,) = [s for s in statements if s.actor == "front"]
+    assert s.headline and s.attribution == "third_party" and s.source == "Velmari"
+    # A tail that states a stance names no speaker.
+    title = "Harbour: the Harbour Front rejects the truce offer"
+    statements = reader.read(body, title, judge_scope=False).statements
+    assert [s.attribution for s in statements if s.actor == "front"] == ["direct"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The package would require the Harbour Front to accept the truce.",
+        "Ostrava's first plan - drafted in haste - would have seen the Harbour Front accept the "
+        "truce.",
+    ],
+)
+def test_what_a_plan_would_ask_of_a_side_is_no_stance_of_it(reader: Reader, text: str) -> None:
+    assert read(reader, text, "front") == []
