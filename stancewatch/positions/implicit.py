@@ -32,6 +32,15 @@ _NOUN_COMPLEMENT = re.compile(
     re.IGNORECASE,
 )
 
+# "We encourage them to negotiate in good faith", "urged Boeing to come to the table in good
+# faith": the addressee of an appeal is asked to take the stance; no one states it as theirs.
+_APPEALED_TO = re.compile(
+    r"\b(?:urg(?:e|es|ed|ing)|encourag(?:e|es|ed|ing)|call(?:s|ed|ing)? on|ask(?:s|ed|ing)?|"
+    r"press(?:es|ed|ing)?|push(?:es|ed|ing)?|implor(?:e|es|ed|ing)|appeal(?:s|ed|ing)? to|"
+    r"tell(?:s|ing)?|told)\s+(?:[\w'’.-]+\s+){1,6}?to\s+[^,;:.!?]{0,40}$",
+    re.IGNORECASE,
+)
+
 _CONTRAST = re.compile(r",\s*(?:and\s+)?not\s+(?:a|an|the|more)?\s*$", re.IGNORECASE)
 
 
@@ -95,6 +104,8 @@ def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
             negation = None
     if not holders or holders[0].actor is None:
         return []
+    if obj.laden and _APPEALED_TO.search(text, max(0, obj.start - 90), obj.start):
+        return []  # what the addressee is asked to do: its stance is not stated
     hedge = modal == "hedge"
     cue_how = f"modal_{modal}" if modal else "laden"
     shown_negation = "not" if modal == "neg" else negation

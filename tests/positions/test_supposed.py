@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from stancewatch.models import Statement
@@ -80,3 +82,32 @@ def test_a_headline_ending_in_its_speaker_is_that_speakers_account(reader: Reade
 )
 def test_what_a_plan_would_ask_of_a_side_is_no_stance_of_it(reader: Reader, text: str) -> None:
     assert read(reader, text, "front") == []
+
+
+APPEAL_WATCHLIST = (
+    WATCHLIST
+    + """
+[[issues]]
+id = "harbour_talks"
+label = "Talks over the harbour"
+terms = ["harbour talks"]
+for = ["back to the table"]
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "holders"),
+    [
+        ("Ostrava encouraged the Harbour Front to come back to the table.", set()),
+        ("Ostrava urged the Harbour Front to come back to the table.", {("ostrava", "demand")}),
+        ("The Harbour Front said it would come back to the table.", {("front", "support")}),
+    ],
+)
+def test_the_addressee_of_an_appeal_states_no_stance_phrase(
+    tmp_path: Path, text: str, holders: set[tuple[str, str]]
+) -> None:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(APPEAL_WATCHLIST)
+    statements = Reader(load_watchlist(path)).read(text, judge_scope=False).statements
+    assert {(s.actor, s.stance) for s in statements if s.issue == "harbour_talks"} == holders
