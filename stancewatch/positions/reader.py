@@ -182,6 +182,11 @@ class Reader:
             if not starts_inside:
                 run = []
             run.append(unit)
+            if not ends_inside and len(run) == 1 and _scare_quotes_only(unit.text):
+                # 'urges Tehran to "without delay" report': a few quoted words inside the
+                # narrator's sentence make no quote with a speaker.
+                previous = None
+                continue
             if not ends_inside:
                 said = next(
                     (f for u in run for f in u.frames if f.kind == "named" and f.source), None
@@ -256,3 +261,15 @@ def _names_document(text: str) -> bool:
         or "document" in low
         or "letter" in low
     )
+
+
+_QUOTED_SPAN = re.compile(r"[“\"]([^”\"]*)[”\"]")
+
+
+def _scare_quotes_only(text: str) -> bool:
+    """Whether a sentence's quotes are only a few words inside the narrator's own words."""
+    stripped = text.lstrip(_BULLETS)
+    if stripped.startswith(_OPENERS):
+        return False
+    spans = _QUOTED_SPAN.findall(text)
+    return bool(spans) and all(len(span.split()) <= 4 for span in spans)

@@ -108,6 +108,8 @@ _BACKGROUND = re.compile(
 )
 _RELATIVE_AFTER = re.compile(
     r"\s(?:that|which|who|whom|whose)\s"
+    # a contrasting clause of its own: "urged Iran to talk even as Tehran has long refused"
+    r"|\s(?:even as|even though|although|whereas|while)\s"
     # a reduced relative: "its acceptance of the framework presented in July"
     r"|\s(?:\w+ed|laid out|put forward|drawn up)\s+(?:in|on|last|earlier|by)\s",
     re.IGNORECASE,

@@ -222,3 +222,27 @@ def test_a_lists_own_name_in_an_appositive_is_its_subject(reader: Reader) -> Non
 def test_known_as_after_an_object_names_no_subject(reader: Reader) -> None:
     text = "The guild rejected the terms of the talks, known as Northland settlement."
     assert "northland" not in stances(reader, text)
+
+
+def test_a_few_quoted_words_in_the_narrators_sentence_make_no_quote_speaker(
+    reader: Reader,
+) -> None:
+    text = (
+        "The board approved the settlement drafted by Northland, which asks the guild to "
+        '"without delay" report on its pension fund.'
+    )
+    found = [
+        s for s in reader.read(text, judge_scope=False).statements if s.actor == "northland"
+    ]
+    assert [(s.stance, s.attribution) for s in found] == [("propose", "direct")]
+
+
+def test_a_recap_in_a_contrasting_clause_leaves_the_cue_news(reader: Reader) -> None:
+    text = (
+        "Northland urged the guild to accept the settlement even as the guild has repeatedly "
+        "said it would not return."
+    )
+    found = [
+        s for s in reader.read(text, judge_scope=False).statements if s.actor == "northland"
+    ]
+    assert [(s.stance, s.background) for s in found] == [("demand", False)]
