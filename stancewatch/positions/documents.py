@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from stancewatch.positions.attribution import Frame, content_span
+from stancewatch.positions.attribution import Frame, content_span, frame_at
 from stancewatch.positions.holders import LIST_GAP
 from stancewatch.positions.mentions import Mention
+from stancewatch.positions.units import Unit
 
 _DOCUMENT = (
     r"(?:joint\s+|final\s+|written\s+)?(?:statement|declaration|communiqu[eé]|memorandum|"
@@ -88,3 +89,18 @@ def with_co_authors(holders: list[Mention], co_authors: Sequence[Mention]) -> li
     """A document's holder with its other authors: what the declaration says, each signer holds."""
     known = {h.actor for h in holders}
     return holders + [a for a in co_authors if a.actor not in known]
+
+
+def document_co_authors(
+    holders: Sequence[Mention], unit: Unit, position: int
+) -> tuple[Mention, ...]:
+    """The other authors of the document a holder speaks through ("the declaration says")."""
+    if not unit.co_speakers and not any(f.co_authors for f in unit.frames):
+        return ()
+    frame = frame_at(unit.frames, position)
+    if frame is not None and frame.co_authors and any(h == frame.source for h in holders):
+        return frame.co_authors
+    speaker = unit.speaker
+    if unit.co_speakers and any(h == speaker or h.antecedent == speaker for h in holders):
+        return unit.co_speakers
+    return ()

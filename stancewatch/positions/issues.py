@@ -117,3 +117,15 @@ def content_of(text: str, mentions: list[IssueMention], index: int) -> IssueMent
         return mention
     between = text[mention.end : following.start]
     return following if _CONTENT_LINK.match(between) else mention
+
+
+def names_only(
+    text: str, clause: str, objects: Sequence[IssueMention], issues: Sequence[IssueMention]
+) -> bool:
+    """Whether a condition's clause names the cue's own objects' issues and nothing else
+    ("rejected the offer without a ratification vote": a manner, no condition)."""
+    where = text.find(clause, objects[-1].end)
+    if where < 0:
+        return False
+    inside = {i.issue for i in issues if where <= i.start < where + len(clause)}
+    return bool(inside) and inside <= {o.issue for o in objects}

@@ -15,14 +15,14 @@ from stancewatch.positions.claims import (
     supposed,
     under_review,
 )
-from stancewatch.positions.documents import with_co_authors
+from stancewatch.positions.documents import document_co_authors, with_co_authors
 from stancewatch.positions.holders import (
     find_holders,
     judge,
     possessor,
 )
 from stancewatch.positions.implicit import implicit_stances
-from stancewatch.positions.issues import IssueMention
+from stancewatch.positions.issues import IssueMention, names_only
 from stancewatch.positions.mentions import Mention
 from stancewatch.positions.objects import (
     ANAPHORIC_OBJECT,
@@ -209,7 +209,7 @@ def read_sentence(
                 holders = [h for h in holders if h.start >= content_start and h.actor in callers]
         if not holders:
             continue
-        co_authors = _co_authors(holders, unit, anchor.start)
+        co_authors = document_co_authors(holders, unit, anchor.start)
         if co_authors:
             holders = with_co_authors(holders, co_authors)
         told = _told_to(text, anchor.start, unit, holders)
@@ -243,7 +243,7 @@ def read_sentence(
         if cue.text.lower() == "without":
             negation, hedge = None, False  # "there would be no deal without X": X demanded
         condition = stance.condition_after(text, objects[-1].end)
-        if condition is not None and _names_only(text, condition[1], objects, issues):
+        if condition is not None and names_only(text, condition[1], objects, issues):
             condition = None  # "rejected the offer without a ratification vote": a manner
         partial = stance.partial_scope(text, objects[0].start, objects[-1].end)
         label, score = stance.resolve(
@@ -414,27 +414,3 @@ def _appeal_at(text: str, position: int, unit: Unit) -> tuple[int, set[str | Non
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
-
-
-def _names_only(
-    text: str, clause: str, objects: Sequence[IssueMention], issues: Sequence[IssueMention]
-) -> bool:
-    """Whether a condition's clause names the cue's own objects' issues and nothing else."""
-    where = text.find(clause, objects[-1].end)
-    if where < 0:
-        return False
-    inside = {i.issue for i in issues if where <= i.start < where + len(clause)}
-    return bool(inside) and inside <= {o.issue for o in objects}
-
-
-def _co_authors(holders: Sequence[Mention], unit: Unit, position: int) -> tuple[Mention, ...]:
-    """The other authors of the document a holder speaks through ("the declaration says")."""
-    if not unit.co_speakers and not any(f.co_authors for f in unit.frames):
-        return ()
-    frame = frame_at(unit.frames, position)
-    if frame is not None and frame.co_authors and any(h == frame.source for h in holders):
-        return frame.co_authors
-    speaker = unit.speaker
-    if unit.co_speakers and any(h == speaker or h.antecedent == speaker for h in holders):
-        return unit.co_speakers
-    return ()

@@ -231,9 +231,7 @@ def test_a_few_quoted_words_in_the_narrators_sentence_make_no_quote_speaker(
         "The board approved the settlement drafted by Northland, which asks the guild to "
         '"without delay" report on its pension fund.'
     )
-    found = [
-        s for s in reader.read(text, judge_scope=False).statements if s.actor == "northland"
-    ]
+    found = [s for s in reader.read(text, judge_scope=False).statements if s.actor == "northland"]
     assert [(s.stance, s.attribution) for s in found] == [("propose", "direct")]
 
 
@@ -242,7 +240,5 @@ def test_a_recap_in_a_contrasting_clause_leaves_the_cue_news(reader: Reader) -> 
         "Northland urged the guild to accept the settlement even as the guild has repeatedly "
         "said it would not return."
     )
-    found = [
-        s for s in reader.read(text, judge_scope=False).statements if s.actor == "northland"
-    ]
+    found = [s for s in reader.read(text, judge_scope=False).statements if s.actor == "northland"]
     assert [(s.stance, s.background) for s in found] == [("demand", False)]
