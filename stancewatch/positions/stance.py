@@ -207,6 +207,16 @@ def _background_marker(text: str, end: int) -> str | None:
     return marker.group(0) if marker is not None else None
 
 
+# "Egypt rejected the statements Netanyahu issued on Sept. 2, in which he insisted ...": the
+# remarks another actor reacts to are the background of that reaction, not news of their own.
+_REACTED_REMARKS = re.compile(
+    r"\b(?:reject|condemn|critici[sz]|denounc|dismiss|slamm?|respond|react|welcom|den(?:y|ie))"
+    r"\w*\s+(?:to\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:statements?|remarks?|comments?|"
+    r"speech|words|claims?|posts?)\b[^;]{0,100}?\b(?:in which|where)\b[^;]{0,160}$",
+    re.IGNORECASE,
+)
+
+
 def background_reason(text: str, start: int, reported_speech: bool) -> str | None:
     """Why the cue at start reads as a recap of an old position, or None when it is news.
 
@@ -222,6 +232,10 @@ def background_reason(text: str, start: int, reported_speech: bool) -> str | Non
     marker = _background_marker(text, end)
     if marker is not None:
         return f"time or recap marker '{marker}' in the cue's clause"
+    if "in which" in text or "where" in text:
+        reacted = _REACTED_REMARKS.search(text[:start])
+        if reacted is not None:
+            return "inside earlier remarks another actor reacts to ('in which …')"
     if _PAST_CUE.match(text, start):
         clause = _TEMPORAL_CLAUSE.search(text[max(0, start - 60) : start])
         if clause is not None:

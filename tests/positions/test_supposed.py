@@ -111,3 +111,25 @@ def test_the_addressee_of_an_appeal_states_no_stance_phrase(
     path.write_text(APPEAL_WATCHLIST)
     statements = Reader(load_watchlist(path)).read(text, judge_scope=False).statements
     assert {(s.actor, s.stance) for s in statements if s.issue == "harbour_talks"} == holders
+
+
+@pytest.mark.parametrize(
+    ("text", "recap"),
+    [
+        (
+            "Ostrava rejected the statements Korin issued on Monday, in which she insisted the "
+            "harbour was Velmar's, vowing to reject the truce.",
+            True,
+        ),
+        (
+            "Korin gave a speech on Monday in which she insisted the harbour was Velmar's, "
+            "vowing to reject the truce.",
+            False,
+        ),
+    ],
+)
+def test_remarks_another_actor_reacts_to_are_background(
+    reader: Reader, text: str, recap: bool
+) -> None:
+    (s,) = read(reader, text, "velmar")
+    assert s.background == recap
