@@ -12,9 +12,10 @@ from stancewatch.models import (
     Statement,
 )
 from stancewatch.positions.amounts import amount_direction
-from stancewatch.positions.baseline import ATTRIBUTION_RANK, SeedSentences, sentence_key
+from stancewatch.positions.baseline import SeedSentences, sentence_key
+from stancewatch.positions.compare_why import decisive_rank, note_pair, why
 from stancewatch.positions.confidence import confidence, confidence_factors
-from stancewatch.positions.offers import describe, unknown_names
+from stancewatch.positions.offers import unknown_names
 
 
 def _sign(x: float) -> int:
@@ -110,22 +111,6 @@ def _distinct_offer(s: Statement, known_offers: frozenset[str] | None) -> tuple[
     if known_offers is None:
         return ()
     return unknown_names(s.offer, known_offers)
-
-
-def _other_offer(names: Sequence[str]) -> str:
-    return f"an offer the seed documents never name ({describe(names)}), so no baseline"
-
-
-def _decisive_rank(s: Statement, kind: ChangeKind) -> tuple[int, int, int, int, int, float, int]:
-    return (
-        ATTRIBUTION_RANK[s.attribution],
-        int(s.headline),
-        int(s.shift is None),
-        int(kind == "reaffirmed"),
-        int(s.modality == "hedged"),
-        -abs(s.score),
-        s.sentence_index,
-    )
 
 
 def _anchor_directions(
@@ -276,12 +261,12 @@ def _compare(
             for s in pool
         ]
         scored = _drop_weak_crossings(every, position)
-        s, kind = min(scored, key=lambda sk: _decisive_rank(*sk))
+        s, kind = min(scored, key=lambda sk: decisive_rank(*sk))
         body = [sk for sk in scored if not sk[0].headline]
         if s.headline and kind in _SHIFTS and body:
             # A headline is weak evidence (slugs, kickers, "LIVE:" lines): where the body
             # reads the pair too, the body decides.
-            s, kind = min(body, key=lambda sk: _decisive_rank(*sk))
+            s, kind = min(body, key=lambda sk: decisive_rank(*sk))
         elif s.headline and kind in _SHIFTS and (actor, issue, not on_other_offer) in groups:
             # The body reads the actor on the issue only about another offer: the headline's
             # move is not confirmed there.
@@ -291,7 +276,7 @@ def _compare(
                 )
             continue
         if verdicts is not None:
-            _note_pair(group, news, every, scored, (s, kind), verdicts, distinct[id(s)])
+            note_pair(group, news, every, scored, (s, kind), verdicts, distinct[id(s)])
             for other in pool:
                 if sentence_key(other.sentence) in known:
                     verdicts[id(other)] += (
@@ -313,56 +298,13 @@ def _compare(
                 explanation=None
                 if verdicts is None
                 else ChangeExplanation(
-                    _why(scored, (s, kind), distinct[id(s)]),
+                    why(scored, (s, kind), distinct[id(s)]),
                     tuple(confidence_factors(s, kind, position)),
                 ),
             )
         )
     changes.sort(key=lambda c: (c.kind == "reaffirmed", -c.confidence, c.actor, c.issue))
     return tuple(changes)
-
-
-# --- explanations: built only when asked for ------------------------------------------------
-
-_RANK_REASONS = (
-    "better attributed ({w.attribution} over {o.attribution})",
-    "in the article's body, not only its headline",
-    "the text itself calls it a move ('softened', 'dropped', 'no longer', 'hardened')",
-    "a change outranks a reaffirmation",
-    "unhedged",
-    "a firmer stance",
-    "earlier in the article",
-)
-
-
-def _where(s: Statement) -> str:
-    return "the headline" if s.headline else f"sentence {s.sentence_index + 1}"
-
-
-def _outranks(winner: tuple[Statement, ChangeKind], other: tuple[Statement, ChangeKind]) -> str:
-    """The first ranking criterion on which the winner beats another statement."""
-    for reason, a, b in zip(
-        _RANK_REASONS, _decisive_rank(*winner), _decisive_rank(*other), strict=True
-    ):
-        if a != b:
-            return reason.format(w=winner[0], o=other[0])
-    return "ranked equal; the first one read wins"
-
-
-def _why(
-    scored: Sequence[tuple[Statement, ChangeKind]],
-    winner: tuple[Statement, ChangeKind],
-    offer_names: Sequence[str] = (),
-) -> str:
-    s, kind = winner
-    others = [sk for sk in scored if sk[0] is not s]
-    head = f"{_where(s)} decides: {s.stance} against the baseline is {kind}"
-    if offer_names:
-        head = f"{_where(s)} decides: {s.stance} on {_other_offer(offer_names)} is {kind}"
-    if not others:
-        return f"{head}; the only statement left on this pair"
-    reasons = sorted({_outranks(winner, o) for o in others})
-    return f"{head}; it beats {len(others)} other(s): " + "; ".join(reasons)
 
 
 def _note_unrooted(
@@ -383,36 +325,3 @@ def _note_unrooted(
                 "points the same way as the actor's baselined stance in the same sentence: "
                 "an aspect of that stance, not a new position"
             )
-
-
-def _note_pair(
-    group: Sequence[Statement],
-    news: Sequence[Statement],
-    every: Sequence[tuple[Statement, ChangeKind]],
-    scored: Sequence[tuple[Statement, ChangeKind]],
-    winner: tuple[Statement, ChangeKind],
-    verdicts: dict[int, str],
-    offer_names: Sequence[str] = (),
-) -> None:
-    s, kind = winner
-    for other in group:
-        if news and other.background:
-            verdicts[id(other)] = "a background recap; the article's news on this pair decides"
-    kept = {id(sk[0]) for sk in scored}
-    for other, other_kind in every:
-        if id(other) not in kept:
-            verdicts[id(other)] = (
-                f"a weak claim of crossing sides ({other_kind}: hedged or found by reference) "
-                "while the article has the actor hold its line plainly: left out"
-            )
-    for other, other_kind in scored:
-        if other is not s:
-            verdicts[id(other)] = (
-                f"outranked by {_where(s)} ({_outranks(winner, (other, other_kind))})"
-            )
-    if not news and kind != "reaffirmed":
-        verdicts[id(s)] = f"a background recap would make a {kind}: a recap never does"
-    elif offer_names:
-        verdicts[id(s)] = f"decides {s.actor}/{s.issue}: {kind}, on {_other_offer(offer_names)}"
-    else:
-        verdicts[id(s)] = f"decides {s.actor}/{s.issue}: {kind}"
