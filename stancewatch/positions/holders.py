@@ -83,7 +83,7 @@ def find_holders(
         and passive
         and (cue.text.lower().endswith("ed") or _VOICE_PASSIVE.search(text[:start]))
     ):
-        agents = [m for m in mentions if cue.end < m.start < cue.end + 60]
+        agents = [m for m in mentions if cue.end < m.start < cue.end + 100]
         if agents:
             return coordinated(text, agents)
     shared = _shared_reporting_subject(text, start, mentions)
@@ -255,11 +255,15 @@ def possessor(text: str, start: int, mentions: Sequence[Mention]) -> Mention | N
 # Between two members of one list: a comma or "and", names the watchlist does not know ("Egypt,
 # Jordan, Turkey and Qatar"), an aside on the member before ("the Troika - France, Germany and
 # the UK - and the US"), or a body's people ("Trump and the leaders of Egypt").
+# Names the watchlist does not know, standing in a list between watchlisted ones.
+_UNLISTED = r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,|,?\s+and)\s+){0,8}"
 LIST_GAP = re.compile(
     r"\s*(?:[-–—]\s+[^-–—]{1,80}?\s+[-–—]\s*|\([^()]{1,80}\)\s*)?(?:,|and|or|,\s*and)\s*"
-    r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,|,?\s+and)\s+){0,8}"
-    r"|\s+and\s+the\s+(?:[\w-]+\s+){0,2}(?:leaders|heads|ministers|presidents|governments|"
+    + _UNLISTED
+    + r"|\s+and\s+the\s+(?:[\w-]+\s+){0,2}(?:leaders|heads|ministers|presidents|governments|"
     r"representatives|delegations)\s+of\s+"
+    # into and out of an aside that lists the members: "the Troika - France, ... - and the US"
+    r"|\s+[-–—(]\s*" + _UNLISTED + r"|\s*[-–—)]\s*(?:,|and|,\s*and)\s*"
 )
 
 

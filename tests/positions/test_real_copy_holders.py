@@ -31,7 +31,7 @@ aliases = ["Portmere", "the operator"]
 id = "northland"
 name = "Northland"
 kind = "state"
-aliases = ["Northland"]
+aliases = ["Northland", "the Northland States", "the Northland Council"]
 
 [[actors]]
 id = "southmark"
@@ -242,3 +242,22 @@ def test_a_recap_in_a_contrasting_clause_leaves_the_cue_news(reader: Reader) -> 
     )
     found = [s for s in reader.read(text, judge_scope=False).statements if s.actor == "northland"]
     assert [(s.stance, s.background) for s in found] == [("demand", False)]
+
+
+def test_a_reporting_verb_inside_an_actors_name_frames_nothing(reader: Reader) -> None:
+    text = "Portmere met the Northland States over the lockout and the guild accepted the offer."
+    found = [s for s in reader.read(text, judge_scope=False).statements if s.actor == "pilots"]
+    assert [(s.stance, s.attribution) for s in found] == [("accept", "direct")]
+
+
+def test_passive_agents_reach_past_an_aside_that_lists_members(reader: Reader) -> None:
+    text = (
+        "The board approved the settlement drafted by the Northland Council - Eastvale, "
+        "Westmoor and Southmark - and Portmere."
+    )
+    found = stances(reader, text)
+    assert {actor: found.get(actor) for actor in ("northland", "southmark", "portmere")} == {
+        "northland": ["propose"],
+        "southmark": ["propose"],
+        "portmere": ["propose"],
+    }
