@@ -104,6 +104,9 @@ _CUES: list[tuple[str, str]] = [
         r"keep(?:s|ing)? (?:working|trying|pushing)(?: for| toward| towards)?",
     ),
     (PROPOSE, r"(?:remain|remains|remained|stay|stays|stayed|still|is|was) on the table"),
+    # Keeping up an action one is in: "we remain on strike"; holding out for what one wants.
+    (COMMIT, r"(?:remain|remains|remained|stay|stays|stayed) on(?= strike)"),
+    (DEMAND, r"(?:hold|holds|holding|held) out (?:for|to)"),
     # Efforts that go on: "the search for a deal would go on", "the mediation continues".
     (
         ACCEPT,

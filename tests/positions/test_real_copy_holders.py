@@ -49,6 +49,11 @@ for = ["ratif*"]
 id = "lockout"
 label = "The lockout"
 terms = ["lockout"]
+
+[[issues]]
+id = "walkout"
+label = "The pilots' strike"
+terms = ["strike", "pension"]
 """
 
 
@@ -261,3 +266,18 @@ def test_passive_agents_reach_past_an_aside_that_lists_members(reader: Reader) -
         "southmark": ["propose"],
         "portmere": ["propose"],
     }
+
+
+def test_a_leader_in_the_first_person_keeps_up_the_bodys_action(reader: Reader) -> None:
+    text = (
+        "Guild chair Ana Reyes spoke to the pilots on Friday.\n"
+        "“We have not won enough yet. And we remain on strike,” the guild said."
+    )
+    assert stances(reader, text, "walkout") == {"pilots": ["commit"]}
+
+
+def test_a_leader_saying_what_members_hold_out_for_states_the_bodys_demand(
+    reader: Reader,
+) -> None:
+    text = "The guild said the pilots are holding out to restore the pension."
+    assert stances(reader, text, "walkout") == {"pilots": ["demand"]}
