@@ -195,6 +195,24 @@ def condition_after(text: str, start: int) -> tuple[str, str] | None:
     return kind, clause.strip()
 
 
+# "move to reinstate previously lifted sanctions": the adverb dates the sanctions' lifting,
+# a modifier inside the object, not the cue.
+_ATTRIBUTIVE_WORDS = re.compile(
+    r"\b(?:previously|originally|initially|long)[- ](?:\w+ed|\w+en|agreed|held|sought|"
+    r"made|set|laid)\s+\w",
+    re.IGNORECASE,
+)
+
+
+def _marker_outside_object(text: str, start: int, end: int) -> str | None:
+    """The first recap marker of the clause that is not a modifier after the cue."""
+    for m in _BACKGROUND.finditer(text, 0, end):
+        if m.start() > start and _ATTRIBUTIVE_WORDS.match(text, m.start()):
+            continue
+        return m.group(0)
+    return None
+
+
 def background(text: str, start: int, reported_speech: bool) -> bool:
     """Whether the cue at start reads as a recap of an old position rather than news."""
     return background_reason(text, start, reported_speech) is not None
@@ -230,6 +248,8 @@ def background_reason(text: str, start: int, reported_speech: bool) -> str | Non
     if relative is not None:
         end = relative.start()  # "rejected the offer that China had made last week": news
     marker = _background_marker(text, end)
+    if marker is not None and _ATTRIBUTIVE_WORDS.search(text, start, end):
+        marker = _marker_outside_object(text, start, end)
     if marker is not None:
         return f"time or recap marker '{marker}' in the cue's clause"
     if "in which" in text or "where" in text:
