@@ -104,6 +104,14 @@ _CUES: list[tuple[str, str]] = [
         r"keep(?:s|ing)? (?:working|trying|pushing)(?: for| toward| towards)?",
     ),
     (PROPOSE, r"(?:remain|remains|remained|stay|stays|stayed|still|is|was) on the table"),
+    # "a nuclear agreement isn't needed", "a deal is unnecessary": judged, and turned down.
+    (
+        REJECT,
+        r"(?:isn['’]t|aren['’]t|wasn['’]t|(?:is|are|was|were) not) (?:needed|necessary)|"
+        r"(?:is|are|was|were) unnecessary",
+    ),
+    # "threatens Russia with 100% tariffs": the measure threatened is one the threatener commits to.
+    (COMMIT, r"threat(?:en|ens|ened|ening)(?= (?:[\w.'’-]+ ){1,3}with )"),
     # Keeping up an action one is in: "we remain on strike"; holding out for what one wants.
     (COMMIT, r"(?:remain|remains|remained|stay|stays|stayed) on(?= strike)"),
     (DEMAND, r"(?:hold|holds|holding|held) out (?:for|to)"),
@@ -301,7 +309,7 @@ POSTNOMINAL = re.compile(
     r"unfounded$|groundless$|baseless$|discriminatory$|unwarranted$|illegitimate$|"
     r"continues$|continued$|continue$|continuing$|go on$|goes on$|went on$|stopped$|"
     r"good basis$|right (?:decision|step)$|achievable$|attainable$|doable$|within reach$|"
-    r"open mind$|on hold$",
+    r"open mind$|on hold$|(?:n['’]t|not) (?:needed|necessary)$|unnecessary$",
     re.IGNORECASE,
 )
 

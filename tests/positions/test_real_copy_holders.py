@@ -281,3 +281,36 @@ def test_a_leader_saying_what_members_hold_out_for_states_the_bodys_demand(
 ) -> None:
     text = "The guild said the pilots are holding out to restore the pension."
     assert stances(reader, text, "walkout") == {"pilots": ["demand"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Portmere said on Monday that a settlement isn't needed after the ruling.",
+        "A settlement is unnecessary now, Portmere said.",
+    ],
+)
+def test_not_needed_turns_down_what_it_judges(reader: Reader, text: str) -> None:
+    assert stances(reader, text) == {"portmere": ["reject"]}
+
+
+def test_a_needed_deal_is_still_wanted(reader: Reader) -> None:
+    assert stances(reader, "Portmere said a settlement was needed quickly.") != {
+        "portmere": ["reject"]
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Portmere threatens the guild with a lockout",
+        "Portmere threatened the guild with a lockout on Monday.",
+    ],
+)
+def test_threatening_someone_with_a_measure_is_a_hedged_lean_toward_it(
+    reader: Reader, text: str
+) -> None:
+    found = reader.read(text, judge_scope=False).statements
+    assert [(s.actor, s.issue, s.stance, s.modality) for s in found] == [
+        ("portmere", "lockout", "open", "hedged")
+    ]
