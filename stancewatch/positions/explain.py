@@ -53,6 +53,8 @@ _IMPLICIT_CUES = {
     "agent": "an agent noun listed under for/against ('mediators'), for its actors",
     "condition": "what a 'not … unless/until' condition asks for: the holder's demand",
     "reciprocal": "offered on condition that the other side does the same: a conditional yes",
+    "reversed": "the sentence says the stance named before was given up ('but reversed "
+    "course'): its opposite, from the turn on",
 }
 
 _OBJECT_ROUTES = {

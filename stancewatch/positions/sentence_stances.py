@@ -42,6 +42,7 @@ from stancewatch.positions.objects import (
 from stancewatch.positions.offers import offer_names
 from stancewatch.positions.prefilter import Needs
 from stancewatch.positions.relatives import relative_gap
+from stancewatch.positions.turnarounds import turned_around
 from stancewatch.positions.units import Found, Unit, polarised
 
 _GOVERNS = re.compile(
@@ -342,6 +343,7 @@ def read_sentence(
             if f.label in ("accept", "commit") and f.condition is None:
                 f.label, f.score = "accept_if", 0.5
                 f.condition = ("only", unit.conditioned_by_next)
+    found += turned_around(text, found)
     for f in found:
         if f.shift is None and f.holder.actor in shifts:
             f.shift = shifts[f.holder.actor]

@@ -204,9 +204,9 @@ _ATTRIBUTIVE_WORDS = re.compile(
 )
 
 
-def _marker_outside_object(text: str, start: int, end: int) -> str | None:
+def _marker_outside_object(text: str, begin: int, start: int, end: int) -> str | None:
     """The first recap marker of the clause that is not a modifier after the cue."""
-    for m in _BACKGROUND.finditer(text, 0, end):
+    for m in _BACKGROUND.finditer(text, begin, end):
         if m.start() > start and _ATTRIBUTIVE_WORDS.match(text, m.start()):
             continue
         return m.group(0)
@@ -219,9 +219,9 @@ def background(text: str, start: int, reported_speech: bool) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _background_marker(text: str, end: int) -> str | None:
+def _background_marker(text: str, end: int, begin: int = 0) -> str | None:
     # The statements of one sentence mostly share their clause's end: search once for them.
-    marker = _BACKGROUND.search(text, 0, end)
+    marker = _BACKGROUND.search(text, begin, end)
     return marker.group(0) if marker is not None else None
 
 
@@ -247,9 +247,11 @@ def background_reason(text: str, start: int, reported_speech: bool) -> str | Non
     relative = _RELATIVE_AFTER.search(text, start, end)
     if relative is not None:
         end = relative.start()  # "rejected the offer that China had made last week": news
-    marker = _background_marker(text, end)
+    # "had previously backed it but reversed course last week": a contrast opens a new clause.
+    begin = text.rfind(" but ", 0, start) + 1
+    marker = _background_marker(text, end, begin)
     if marker is not None and _ATTRIBUTIVE_WORDS.search(text, start, end):
-        marker = _marker_outside_object(text, start, end)
+        marker = _marker_outside_object(text, begin, start, end)
     if marker is not None:
         return f"time or recap marker '{marker}' in the cue's clause"
     if "in which" in text or "where" in text:

@@ -1,10 +1,12 @@
-"""A recap marker counts for the cue's own clause, not for a modifier inside its object."""
+"""Recaps: a marker counts in the cue's own clause; a stance said to be given up turns round."""
 
 from __future__ import annotations
 
 import pytest
 
+from stancewatch.positions import Reader, load_watchlist
 from stancewatch.positions.stance import background
+from tests.positions.test_offers import WATCHLIST
 
 
 @pytest.mark.parametrize(
@@ -20,3 +22,41 @@ from stancewatch.positions.stance import background
 )
 def test_a_modifier_in_the_object_is_no_recap(sentence: str, cue: str, recap: bool) -> None:
     assert background(sentence, sentence.index(cue), reported_speech=False) == recap
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue", "recap"),
+    [
+        # A contrast opens a clause of its own: the recap word before it does not reach it.
+        ("Velmar had previously rejected the truce but accepted it on Monday.", "accepted", False),
+        ("Velmar had previously rejected the truce but accepted it on Monday.", "rejected", True),
+    ],
+)
+def test_a_contrast_starts_a_new_clause(sentence: str, cue: str, recap: bool) -> None:
+    assert background(sentence, sentence.index(cue), reported_speech=False) == recap
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
+    path = tmp_path_factory.mktemp("harbour") / "watchlist.toml"
+    path.write_text(WATCHLIST)
+    return Reader(load_watchlist(path))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Velmar had previously backed the truce but reversed course after the vote.",
+        "Velmar had backed the truce for the harbour, then backtracked on Monday.",
+    ],
+)
+def test_a_stance_given_up_is_news_of_its_opposite(reader: Reader, text: str) -> None:
+    statements = [s for s in reader.read(text, judge_scope=False).statements]
+    news = [(s.stance, s.background) for s in statements if not s.background]
+    assert news == [("reject", False)]
+    assert any(s.background and s.stance in ("accept", "support") for s in statements)
+
+
+def test_a_stance_without_a_turnaround_is_kept(reader: Reader) -> None:
+    text = "Velmar backed the truce and changed its envoy."
+    assert [s.stance for s in reader.read(text, judge_scope=False).statements] == ["accept"]
