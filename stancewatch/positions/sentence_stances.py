@@ -225,6 +225,8 @@ def read_sentence(
             # "both the company and the union want to end the strike": a shared aim
             claimed.update(o.start for o in objects)
             continue
+        if stance.pending(text, anchor.start):
+            continue  # "the Kremlin has not yet accepted such a meeting": undecided
         negation = stance.negation_before(text, anchor.start)
         if gov is not None and negation is None:
             negation = stance.negation_before(text, cue.start, window=10)

@@ -154,6 +154,20 @@ def negation_before(text: str, start: int, window: int = 24) -> str | None:
     return found
 
 
+_PENDING = re.compile(
+    r"(?<![\w])(?:not\s+yet|yet\s+to|n['’]t\s+yet)\s+(?:(?:publicly|formally|officially|fully)\s+)?"
+    r"(?:(?:be|been)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def pending(text: str, start: int) -> bool:
+    """Whether a cue is still to come ("has not yet accepted", "has yet to respond"): the
+    holder has decided nothing, so there is no stance either way."""
+    head = text[max(0, start - 30) : start]
+    return "yet" in head.lower() and _PENDING.search(head) is not None
+
+
 _PERMISSION = re.compile(
     r"(?<![\w])(?:can|may|(?:is|are) (?:allowed|entitled|free|empowered) to)\s+"
     r"(?:(?:also|still|only|\w+ly)\s+)?$",

@@ -314,3 +314,19 @@ def test_threatening_someone_with_a_measure_is_a_hedged_lean_toward_it(
     assert [(s.actor, s.issue, s.stance, s.modality) for s in found] == [
         ("portmere", "lockout", "open", "hedged")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Portmere has not yet publicly accepted the settlement.",
+        "Portmere has yet to accept the settlement.",
+        "Portmere has not yet rejected the settlement.",
+    ],
+)
+def test_a_cue_still_to_come_states_no_stance(reader: Reader, text: str) -> None:
+    assert stances(reader, text) == {}
+
+
+def test_not_without_yet_still_negates(reader: Reader) -> None:
+    assert stances(reader, "Portmere has not accepted the settlement.") == {"portmere": ["reject"]}
