@@ -167,7 +167,8 @@ _CUES: list[tuple[str, str]] = [
     (ACCEPT, r"(?:ready|prepared) to|consent(?:s|ed|ing)? to|(?:live|lived|living) with"),
     (ACCEPT, r"hop(?:e|es|ed|ing) (?:for|to see|to reach|to secure)|count(?:s|ed|ing)? on"),
     # "hoped a truce could be in place", "hopes that the agreement will hold"
-    (ACCEPT, r"hop(?:e|es|ed|ing)(?: that)?(?= (?:a|an|the)\b)"),
+    # "hoped Monday's gathering would lead to talks"
+    (ACCEPT, r"hop(?:e|es|ed|ing)(?: that)?(?= (?:a|an|the|[\w.-]+['’]s)\b)"),
     (ACCEPT, r"stick(?:s|ing)? (?:to|with)|stuck (?:to|with)|st(?:and|ands|ood|anding) by"),
     # "will not bow to Hamas's demands": giving in to what the other side asks accepts it.
     (

@@ -330,3 +330,10 @@ def test_a_cue_still_to_come_states_no_stance(reader: Reader, text: str) -> None
 
 def test_not_without_yet_still_negates(reader: Reader) -> None:
     assert stances(reader, "Portmere has not accepted the settlement.") == {"portmere": ["reject"]}
+
+
+def test_both_speakers_hold_what_they_said_they_hoped_for(reader: Reader) -> None:
+    text = (
+        "Both Portmere and the guild said they hoped Monday's meeting would lead to a settlement."
+    )
+    assert stances(reader, text) == {"portmere": ["accept"], "pilots": ["accept"]}
