@@ -103,7 +103,10 @@ _BACKGROUND = re.compile(
     r"until now|to date|in recent (?:weeks|months)|for (?:weeks|months)|"
     r"(?:in|from|since) (?:early |late |mid-?)?"
     r"(?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december)|earlier in the war|back in)(?![\w])",
+    r"september|october|november|december)|earlier in the war|back in|"
+    # "withdrew from the deal during his first term": an earlier government's act
+    r"(?:during|in) (?:his|her|their|the) (?:first|previous|last) (?:term|administration|"
+    r"presidency|tenure))(?![\w])",
     re.IGNORECASE,
 )
 _RELATIVE_AFTER = re.compile(
@@ -119,7 +122,10 @@ _PAST_PERFECT = re.compile(r"(?<![\w])had(?:\s+[\w'’-]+){0,3}\s*$", re.IGNOREC
 _TEMPORAL_CLAUSE = re.compile(
     r"(?<![\w])(?:after|since|following|when|once)\s+(?:[\w'’.-]+\s+){1,4}$", re.IGNORECASE
 )
-_PAST_CUE = re.compile(r"\w+ed\b|(?:took|gave|made|sought|threw|put|said no|struck|broke)\b")
+_PAST_CUE = re.compile(
+    r"\w+ed\b|(?:took|gave|made|sought|threw|put|said no|struck|broke|withdrew|left|quit|held|"
+    r"began|chose|led|sent|kept|brought|stood|froze|tore up)\b"
+)
 _NEWS = re.compile(
     r"(?<![\w])(?:for the first time|now|new|newly|latest|u-turn|reversal|reversed|shift(?:ed)?|"
     r"changed (?:course|its position|tack)|in a change|in a shift|no longer)(?![\w])",

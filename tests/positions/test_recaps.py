@@ -18,6 +18,10 @@ from tests.positions.test_offers import WATCHLIST
         ("Velmar previously accepted the truce.", "accepted", True),
         ("Velmar originally rejected the truce, officials said.", "rejected", True),
         ("Velmar had long rejected the truce.", "rejected", True),
+        # A past act in a time clause, irregular verbs too; an earlier government's act.
+        ("Talks resumed after Korin withdrew from the truce.", "withdrew", True),
+        ("Korin left the truce talks during her first term.", "left", True),
+        ("Korin withdrew from the truce on Monday.", "withdrew", False),
     ],
 )
 def test_a_modifier_in_the_object_is_no_recap(sentence: str, cue: str, recap: bool) -> None:
