@@ -104,7 +104,24 @@ class IssueFinder:
                     m.text,
                 )
             )
+        if any(f.carrier for f in found):
+            found = [f for i, f in enumerate(found) if not _aimed_elsewhere(text, found, i)]
         return found
+
+
+# "a plan to mobilise 800 billion euros for defence": what the plan is for follows at once.
+_PURPOSE = re.compile(r"\s+to\s+(?!be\b|the\b)\w+[^,;:.!?]{0,60}")
+
+
+def _aimed_elsewhere(text: str, found: Sequence[IssueMention], index: int) -> bool:
+    """Whether a carrier noun is a plan for something no issue names (so not the deal)."""
+    mention = found[index]
+    if not mention.carrier:
+        return False
+    purpose = _PURPOSE.match(text, mention.end)
+    if purpose is None:
+        return False
+    return not any(mention.end < f.start < purpose.end() for f in found)
 
 
 def content_of(text: str, mentions: list[IssueMention], index: int) -> IssueMention:

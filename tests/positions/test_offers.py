@@ -153,3 +153,19 @@ def test_offer_names_in_a_text(tmp_path: Path) -> None:
         "by:ostrava",
         "kind:bridging",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        # A plan for something no issue names is not the truce.
+        ("Velmar on Tuesday proposed a plan to rebuild its fishing fleet.", []),
+        ("Velmar on Tuesday proposed a plan to end the truce talks over the harbour.", ["truce"]),
+        ("Velmar on Tuesday accepted the plan.", ["plan"]),
+    ],
+)
+def test_a_plan_for_something_else_is_not_the_deal(
+    engine: Engine, text: str, read: list[str]
+) -> None:
+    statements = engine.reader.read(text, judge_scope=False, explain=True).statements
+    assert [s.trace.object for s in statements if s.trace is not None] == read
