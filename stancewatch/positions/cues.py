@@ -104,6 +104,10 @@ _CUES: list[tuple[str, str]] = [
         r"keep(?:s|ing)? (?:working|trying|pushing)(?: for| toward| towards)?",
     ),
     (PROPOSE, r"(?:remain|remains|remained|stay|stays|stayed|still|is|was) on the table"),
+    # "missiles are not on the agenda": not to be talked about; "enrichment is non-negotiable":
+    # held, not to be bargained away.
+    (REJECT, r"(?:is|are|was|were|remains?|remained) (?:not|n['’]t) \[?on the agenda\]?"),
+    (DEMAND, r"(?:is|are|was|were|remains?|remained) [\"“]?non-?negotiable"),
     # "a nuclear agreement isn't needed", "a deal is unnecessary": judged, and turned down.
     (
         REJECT,
@@ -310,7 +314,8 @@ POSTNOMINAL = re.compile(
     r"unfounded$|groundless$|baseless$|discriminatory$|unwarranted$|illegitimate$|"
     r"continues$|continued$|continue$|continuing$|go on$|goes on$|went on$|stopped$|"
     r"good basis$|right (?:decision|step)$|achievable$|attainable$|doable$|within reach$|"
-    r"open mind$|on hold$|(?:n['’]t|not) (?:needed|necessary)$|unnecessary$",
+    r"open mind$|on hold$|(?:n['’]t|not) (?:needed|necessary)$|unnecessary$|on the agenda\]?$|"
+    r"non-?negotiable$",
     re.IGNORECASE,
 )
 

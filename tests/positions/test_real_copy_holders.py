@@ -337,3 +337,13 @@ def test_both_speakers_hold_what_they_said_they_hoped_for(reader: Reader) -> Non
         "Both Portmere and the guild said they hoped Monday's meeting would lead to a settlement."
     )
     assert stances(reader, text) == {"portmere": ["accept"], "pilots": ["accept"]}
+
+
+def test_not_on_the_agenda_rules_out_talking_about_it(reader: Reader) -> None:
+    text = "“The lockout is not [on the agenda],” Portmere said."
+    assert stances(reader, text, "lockout") == {"portmere": ["reject"]}
+
+
+def test_non_negotiable_holds_on_to_it(reader: Reader) -> None:
+    text = "The guild said the pension was non-negotiable."
+    assert stances(reader, text, "walkout") == {"pilots": ["demand"]}
