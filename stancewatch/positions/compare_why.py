@@ -51,6 +51,10 @@ def _outranks(winner: tuple[Statement, ChangeKind], other: tuple[Statement, Chan
     return "ranked equal; the first one read wins"
 
 
+def _unbaselined(s: Statement) -> str:
+    return f"the baseline has no position of {s.actor} on {s.issue}, so it is new"
+
+
 def why(
     scored: Sequence[tuple[Statement, ChangeKind]],
     winner: tuple[Statement, ChangeKind],
@@ -61,6 +65,8 @@ def why(
     head = f"{_where(s)} decides: {s.stance} against the baseline is {kind}"
     if offer_names:
         head = f"{_where(s)} decides: {s.stance} on {_other_offer(offer_names)} is {kind}"
+    elif kind == "new":
+        head = f"{_where(s)} decides: {s.stance}, {_unbaselined(s)}"
     if not others:
         return f"{head}; the only statement left on this pair"
     reasons = sorted({_outranks(winner, o) for o in others})
@@ -96,5 +102,7 @@ def note_pair(
         verdicts[id(s)] = f"a background recap would make a {kind}: a recap never does"
     elif offer_names:
         verdicts[id(s)] = f"decides {s.actor}/{s.issue}: {kind}, on {_other_offer(offer_names)}"
+    elif kind == "new":
+        verdicts[id(s)] = f"decides {s.actor}/{s.issue}: new ({_unbaselined(s)})"
     else:
         verdicts[id(s)] = f"decides {s.actor}/{s.issue}: {kind}"

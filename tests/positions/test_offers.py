@@ -169,3 +169,12 @@ def test_a_plan_for_something_else_is_not_the_deal(
 ) -> None:
     statements = engine.reader.read(text, judge_scope=False, explain=True).statements
     assert [s.trace.object for s in statements if s.trace is not None] == read
+
+
+def test_explain_says_why_a_stance_is_new(engine: Engine) -> None:
+    text = "Ostrava on Tuesday rejected the truce for the harbour."
+    comparison = engine.compare_text(text, explain=True)
+    (change,) = [c for c in comparison.changes if c.actor == "ostrava"]
+    assert change.kind == "new" and change.explanation is not None
+    assert "the baseline has no position of ostrava on truce_deal" in change.explanation.why
+    assert any("no position of ostrava" in v for v in comparison.verdicts)
