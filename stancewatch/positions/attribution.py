@@ -95,7 +95,7 @@ def find_frames(text: str, mentions: Sequence[Mention]) -> list[Frame]:
         else:
             frames.append(Frame(m.start(), m.end(), source, kind, 0, m.start()))
     for m in _VERB_FINDER.finditer(text):
-        if any(x.start <= m.start() < x.end for x in mentions):
+        if text[m.start()].isupper() and any(x.start <= m.start() < x.end for x in mentions):
             continue  # "the United States" names an actor; "States" reports nothing
         frame = _verb_frame(text, mentions, m.start(), m.end())
         if frame is not None and frame.source is not None:
