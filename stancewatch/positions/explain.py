@@ -79,6 +79,7 @@ _ATTRIBUTIONS = {
     "named_earlier": "a speaker of the actor named earlier ('the official {verb}')",
     "outsider": "a speaker outside the watchlist ('{verb}'): someone else's claim",
     "speaks_for": "{speaker} speaks for the actor ('{verb}')",
+    "co_author": "a document the actor issued with {speaker} speaks ('{verb}'): its authors' words",
     "other_speaker": "{speaker}, another actor, says it ('{verb}'): a third party's claim",
     "claim_of_other": "another actor's account of it ('citing', 'blaming', 'accusing'): "
     "a third party's claim",

@@ -97,6 +97,8 @@ def to_statement(unit: Unit, f: Found, explain: bool = False) -> Statement:
         attribution = "direct" if same else "third_party"
         source = None if same else unit.speaker.text
         why = "quote_own" if same else "quote_other"
+        if same and actor != unit.speaker.actor:
+            why = "co_author"  # "the declaration says": one of the document's other authors
     elif frame is None:
         attribution = "reported" if reported_marker(unit.text) else "direct"
         why = "marker" if attribution == "reported" else "plain"
@@ -116,6 +118,8 @@ def to_statement(unit: Unit, f: Found, explain: bool = False) -> Statement:
         attribution = "direct"
         source = frame.source.text if frame.source is not f.holder else None
         why = "speaks_for"
+        if frame.co_authors and actor != frame.source.actor:
+            why = "co_author"  # "the declaration says": one of the document's other authors
     else:
         attribution = "third_party"
         source = frame.source.text

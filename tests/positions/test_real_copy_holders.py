@@ -347,3 +347,17 @@ def test_not_on_the_agenda_rules_out_talking_about_it(reader: Reader) -> None:
 def test_non_negotiable_holds_on_to_it(reader: Reader) -> None:
     text = "The guild said the pension was non-negotiable."
     assert stances(reader, text, "walkout") == {"pilots": ["demand"]}
+
+
+def test_explain_says_a_signers_words_came_through_a_document(reader: Reader) -> None:
+    text = (
+        "Portmere and the leaders of Northland signed a joint declaration. "
+        "“We support the settlement,” the declaration says."
+    )
+    found = [
+        s
+        for s in reader.read(text, judge_scope=False, explain=True).statements
+        if s.actor == "northland"
+    ]
+    assert found and found[0].trace is not None
+    assert "document" in found[0].trace.attribution_why
