@@ -131,7 +131,7 @@ def find_holders(
             and found[0].text.lower() == "they"
             and frame is not None
             and frame.source is not None
-            and frame.source.actor == found[0].actor
+            and frame.speaks_for(found[0].actor or "")
         ):
             # "Qatar and Egypt said they would ...": "they" is every speaker.
             speakers = [m for m in mentions if m.subject and m.end <= frame.source.end]

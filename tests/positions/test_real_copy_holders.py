@@ -21,11 +21,19 @@ name = "Harbour Pilots Guild"
 kind = "group"
 aliases = ["the guild", "the Harbour Pilots Guild", "the pilots"]
 
+[[actors.people]]
+name = "Mia Lund"
+short = ["Lund"]
+
 [[actors]]
 id = "portmere"
 name = "Portmere Lines"
 kind = "group"
 aliases = ["Portmere", "the operator"]
+
+[[actors.people]]
+name = "Tom Hale"
+short = ["Hale"]
 
 [[actors]]
 id = "northland"
@@ -361,3 +369,12 @@ def test_explain_says_a_signers_words_came_through_a_document(reader: Reader) ->
     ]
     assert found and found[0].trace is not None
     assert "document" in found[0].trace.attribution_why
+
+
+def test_they_after_two_speakers_is_both_whichever_it_refers_back_to(reader: Reader) -> None:
+    text = (
+        "Portmere hosted the talks on Monday. "
+        "Both Hale and Lund said they hoped Monday's meeting would lead to a settlement."
+    )
+    found = stances(reader, text)
+    assert found.get("portmere") == ["accept"] and found.get("pilots") == ["accept"]
