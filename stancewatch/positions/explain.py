@@ -128,7 +128,7 @@ def _holder_how(unit: Unit, f: Found) -> str:
     if f.holder_how in _HOLDER_ROUTES:
         route = _HOLDER_ROUTES[f.holder_how]
     elif holder is unit.speaker:
-        route = "the speaker of the quote this sentence belongs to"
+        route = "the speaker of the quote this sentence belongs to" + _intro(unit)
     elif holder.start >= f.anchor:
         route = "named after the cue (a passive agent or a speaker named after the words)"
     elif any(fr.source is holder for fr in unit.frames):
@@ -144,7 +144,9 @@ def _holder_how(unit: Unit, f: Found) -> str:
 
 
 def _where(unit: Unit, antecedent: Mention) -> str:
-    if antecedent is unit.speaker or any(fr.source is antecedent for fr in unit.frames):
+    if antecedent is unit.speaker:
+        where = f"{antecedent.text} (the speaker{_intro(unit)})"
+    elif any(fr.source is antecedent for fr in unit.frames):
         where = f"{antecedent.text} (the speaker)"
     elif any(m is antecedent for m in unit.mentions):
         where = f"{antecedent.text} (this sentence)"
@@ -159,3 +161,7 @@ def _where(unit: Unit, antecedent: Mention) -> str:
 
 def _words_before(text: str, position: int, count: int = 4) -> str:
     return " ".join(text[:position].split()[-count:]) + " …"
+
+
+def _intro(unit: Unit) -> str:
+    return ", named by the sentence ending in a colon before it" if unit.speaker_intro else ""

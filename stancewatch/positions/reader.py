@@ -199,12 +199,14 @@ class Reader:
                 elif speaker is None and opens and intro is not None and not _attributed(run):
                     # "A summary of the minister's remarks:" then quoted lines: the minister's.
                     speaker = intro
+                    run[0].speaker_intro = True
                 co_speakers = said.co_authors if said is not None else ()
                 if said is None and previous is not None and speaker is previous.speaker:
                     co_speakers = previous.co_speakers
                 for member in run:
                     member.speaker = speaker
                     member.co_speakers = co_speakers
+                    member.speaker_intro = run[0].speaker_intro
                 previous = unit if speaker is not None else None
         for unit in units:
             if unit.headline and unit.speaker is None:

@@ -30,6 +30,7 @@ class Unit:
     frames: list[Frame] = field(default_factory=list)
     speaker: Mention | None = None  # the speaker of a quote this sentence belongs to
     co_speakers: tuple[Mention, ...] = ()  # the other authors of a document the quote is from
+    speaker_intro: bool = False  # the speaker was named by a sentence ending in a colon
     issues: list[IssueMention] = field(default_factory=list)
     conditioned_by_next: str | None = None  # the next sentence states this one's conditions
     name_hits: list[Hit] = field(default_factory=list)

@@ -378,3 +378,13 @@ def test_they_after_two_speakers_is_both_whichever_it_refers_back_to(reader: Rea
     )
     found = stances(reader, text)
     assert found.get("portmere") == ["accept"] and found.get("pilots") == ["accept"]
+
+
+def test_explain_says_a_quotes_speaker_came_from_a_colon_intro(reader: Reader) -> None:
+    text = (
+        "The harbour weekly printed a summary of Mia Lund's remarks to a radio station:\n"
+        "- “We reject the final offer.”"
+    )
+    found = reader.read(text, judge_scope=False, explain=True).statements
+    assert [s.actor for s in found] == ["pilots"]
+    assert found[0].trace is not None and "colon" in found[0].trace.holder_how
