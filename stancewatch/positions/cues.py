@@ -245,6 +245,8 @@ _CUES: list[tuple[str, str]] = [
         rf"endors(?:e|es|ed|ing|ement)|welcom{_V}|embrac{_V}|support{_V}|backed|backs|backing",
     ),
     (ACCEPT, r"favou?r(?:s|ed|ing)|signed|signing"),
+    # "praises Cairo's efforts for reconstruction", "hailed the agreement"
+    (ACCEPT, r"prais(?:e|es|ed|ing)|hail(?:s|ed|ing)?|commend(?:s|ed|ing)?|applaud(?:s|ed|ing)?"),
     (DEMAND, rf"demand{_V}|requir(?:e|es|ed|ing|ement)|stipulat{_V}|urg(?:e|es|ed|ing)"),
     (DEMAND, r"seek(?:s|ing)?|sought|want(?:s|ed)?|need(?:s|ed)?"),
     (PROPOSE, r"propos(?:e|es|ed|ing)|offered|offering|offers to|submit(?:s|ted|ting)?|tabled"),

@@ -388,3 +388,15 @@ def test_explain_says_a_quotes_speaker_came_from_a_colon_intro(reader: Reader) -
     found = reader.read(text, judge_scope=False, explain=True).statements
     assert [s.actor for s in found] == ["pilots"]
     assert found[0].trace is not None and "colon" in found[0].trace.holder_how
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "• The guild praises Portmere's efforts for a settlement",
+        "The guild hailed the settlement on Monday.",
+        "The guild commended the agreement reached overnight.",
+    ],
+)
+def test_praising_a_step_toward_it_backs_it(reader: Reader, text: str) -> None:
+    assert stances(reader, text).get("pilots") == ["accept"]
