@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from stancewatch.positions.issues import IssueMention
 from stancewatch.positions.mentions import Mention
@@ -15,6 +16,7 @@ _HEADS = (
     "road map", "blueprint", "arrangement", "extension", "ceasefire", "cease-fire", "truce",
 )  # fmt: skip
 _OFFER_HEADS = tuple(h for head in _HEADS for h in (head, head + "s"))
+_HEAD_WORDS = frozenset(_OFFER_HEADS)
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -42,13 +44,20 @@ _WORD = re.compile(r"[\w'’.-]+")
 _MAX_MODIFIERS = 4
 
 
-def _modifier_words(text: str, obj: IssueMention) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=256)
+def _modifier_words(text: str, obj: IssueMention) -> tuple[tuple[int, int, str], ...]:
     """The words before the offer's head noun in its noun phrase, with their places."""
     head = obj.text.rstrip()
     lowered = head.lower()
-    stem = next((h for h in _OFFER_HEADS if lowered.endswith(h)), None)
-    if stem is None or (len(head) > len(stem) and head[-len(stem) - 1].isalnum()):
-        return []
+    if not lowered.endswith(_OFFER_HEADS):
+        return ()
+    stem = lowered.rsplit(" ", 1)[-1]
+    if stem not in _HEAD_WORDS:
+        stem = next(
+            (h for h in _OFFER_HEADS if lowered == h or lowered.endswith((" " + h, "-" + h))), ""
+        )
+        if not stem:
+            return ()  # "ideal" ends in "deal" but is no offer
     end = obj.start + len(head) - len(stem)
     phrase: list[tuple[int, int, str]] = []
     while len(phrase) < _MAX_MODIFIERS and end > 0 and text[end - 1] == " ":
@@ -59,7 +68,7 @@ def _modifier_words(text: str, obj: IssueMention) -> list[tuple[int, int, str]]:
             break
         phrase.insert(0, (start, end - 1, word))
         end = start
-    return phrase
+    return tuple(phrase)
 
 
 def offer_names(
