@@ -40,8 +40,10 @@ eval: $(STAMP)
 
 # Real published articles (eval/real/*): labels in ../shared/corpora/news-real, texts rebuilt in a
 # cache outside the repository (STANCEWATCH_NEWS_REAL_DIR, default ~/.cache/stancewatch/news-real).
-# Not run by CI, which has no cache.
+# Not run by CI, which has no cache. First checks that no tracked file quotes those texts beyond
+# a few words (eval/real/quotes-allowed.txt lists the names that may be longer).
 eval-real: $(STAMP)
+	$(BIN)/python -m stancewatch.evaluation.quotes
 	$(BIN)/stancewatch eval eval/real
 
 # bench_run: stancewatch run vs a bare httpx+trafilatura loop on loopback (medians of 3 rounds, a
