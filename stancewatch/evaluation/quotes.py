@@ -12,7 +12,7 @@ from pathlib import Path
 
 #: The longest run of words shared with a real article that a tracked file may hold. Longer runs
 #: are quotes: the corpus's terms forbid copying its texts into a repository.
-MAX_SHARED_WORDS = 8
+MAX_SHARED_WORDS = 7
 #: Tracked files whose text is read; data such as the demo's pages are written for the project.
 TEXT_SUFFIXES = frozenset({".py", ".md", ".toml", ".txt", ".json", ".yaml", ".yml", ".html"})
 #: Phrases a tracked file may share however long: proper names (an organisation's full name is
@@ -51,26 +51,40 @@ def index_articles(cache: Path, size: int) -> dict[tuple[str, ...], str]:
     return index
 
 
+def _covered(tokens: Sequence[str], allowed: Sequence[Sequence[str]]) -> set[int]:
+    """Positions of the tokens that belong to an allowed phrase where it occurs in full."""
+    covered: set[int] = set()
+    for phrase in allowed:
+        n = len(phrase)
+        for i in range(len(tokens) - n + 1):
+            if tuple(tokens[i : i + n]) == tuple(phrase):
+                covered.update(range(i, i + n))
+    return covered
+
+
 def find_shared_runs(
     files: Iterable[tuple[str, str]],
     index: dict[tuple[str, ...], str],
     size: int,
     allowed: Sequence[str] = (),
 ) -> list[SharedRun]:
-    """Runs of `size` words or more that a file (name, text) shares with the index, per line."""
-    allowed_words = [" ".join(words(a)) for a in allowed if words(a)]
+    """Runs of `size` words or more that a file (name, text) shares with the index, per line.
+
+    A run made only of allowed phrases (names, stock phrases) is no quote.
+    """
+    allowed_words = [words(a) for a in allowed if words(a)]
     runs: list[SharedRun] = []
     for name, text in files:
         for number, line in enumerate(text.splitlines(), 1):
             tokens = words(line)
             hits = [(i, index[g]) for i, g in enumerate(_grams(tokens, size)) if g in index]
+            if hits and allowed_words:
+                covered = _covered(tokens, allowed_words)
+                hits = [(i, src) for i, src in hits if not covered.issuperset(range(i, i + size))]
             if not hits:
                 continue
             start, source = hits[0]
-            end = hits[-1][0] + size
-            shared = " ".join(tokens[start:end])
-            if any(shared in a for a in allowed_words):
-                continue
+            shared = " ".join(tokens[start : hits[-1][0] + size])
             runs.append(SharedRun(name, number, shared, source))
     return runs
 
