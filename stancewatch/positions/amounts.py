@@ -31,8 +31,8 @@ _AFTER = re.compile(
 )
 _INSIDE = re.compile(_NUMBER, re.IGNORECASE)
 
-# "up from 25%", "improved from the 25% in its previous offer", "up from the previous offer of
-# 25%", "compared with 25%": the figure the new one replaces.
+# "up from 12%", "raised from the 12% it offered before", "up from the earlier offer of
+# 12%", "compared with 12%": the figure the new one replaces.
 _PREVIOUS = re.compile(
     r"^[^.;:]{0,40}?\b(?:(?:up|down|increased|improved|raised|rising|risen|lowered|reduced|cut|"
     r"dropped|jumping|climbing|higher|lower)\s+from|compared (?:with|to)|versus|vs\.?|"

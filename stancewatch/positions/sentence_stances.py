@@ -192,7 +192,7 @@ def read_sentence(
             holders = find_holders(text, anchor.start, anchor.end, cue, unit)
         both = _BOTH_SIDES.search(text, max(0, anchor.start - 50), anchor.start)
         if both is not None:
-            # "said that the two sides could work on a deal": the sides' course, not the
+            # "said both parties might build toward an accord": the sides' course, not the
             # speaker's own stance (nor one side's).
             holders = [h for h in holders if both.start() <= h.start < anchor.start]
         appeal_span = _appeal_at(text, anchor.start, unit)

@@ -270,7 +270,7 @@ def test_what_an_appeals_addressees_are_asked_to_do_further_on_is_no_ones_stance
     )
     assert read(reader, text, "crew", "offer") == []
     assert read(reader, text, "stonebrook", "offer") == []
-    text = "Valdor called on the union's leaders to be firm in their commitment to the talks."
+    text = "Valdor urged the union's chiefs to stay firm in their commitment to the talks."
     assert read(reader, text, "crew", "talks") == []
 
 
