@@ -392,6 +392,9 @@ _AGREE_WITH_VIEW = re.compile(
 )
 
 
+_BLOCK_NOUN = re.compile(r"(?:stumbling|building|road|voting)[- ]?$", re.IGNORECASE)
+
+
 def find_cues(text: str) -> list[Cue]:
     """Every stance cue in a sentence, left to right, not overlapping."""
     cues = []
@@ -405,6 +408,8 @@ def find_cues(text: str) -> list[Cue]:
             continue
         if word.startswith("agree") and _AGREE_WITH_VIEW.match(text[m.end() :]):
             continue
+        if word.startswith("block") and _BLOCK_NOUN.search(head):
+            continue  # "the biggest stumbling blocks in the peace process": a noun
         if word in _EVALUATIVE and _VIEWED.search(text[max(0, m.start() - 80) : m.start()]):
             cls = ACCEPT  # "viewed the proposal positively": a favourable judgment
         nominal = _NOMINAL_FORM.search(m.group(0)) and _DETERMINER_ADJ_BEFORE.search(head)
