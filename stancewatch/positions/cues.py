@@ -409,7 +409,7 @@ def find_cues(text: str) -> list[Cue]:
         if word.startswith("agree") and _AGREE_WITH_VIEW.match(text[m.end() :]):
             continue
         if word.startswith("block") and _BLOCK_NOUN.search(head):
-            continue  # "the biggest stumbling blocks in the peace process": a noun
+            continue  # "one of the main stumbling blocks in the talks": a noun
         if word in _EVALUATIVE and _VIEWED.search(text[max(0, m.start() - 80) : m.start()]):
             cls = ACCEPT  # "viewed the proposal positively": a favourable judgment
         nominal = _NOMINAL_FORM.search(m.group(0)) and _DETERMINER_ADJ_BEFORE.search(head)

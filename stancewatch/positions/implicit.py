@@ -32,8 +32,8 @@ _NOUN_COMPLEMENT = re.compile(
     re.IGNORECASE,
 )
 
-# "We encourage them to negotiate in good faith", "urged Boeing to come to the table in good
-# faith": the addressee of an appeal is asked to take the stance; no one states it as theirs.
+# "we urge them to bargain in good faith", "encouraged the company to return to the table":
+# the addressee of an appeal is asked to take the stance; no one states it as theirs.
 _APPEALED_TO = re.compile(
     r"\b(?:urg(?:e|es|ed|ing)|encourag(?:e|es|ed|ing)|call(?:s|ed|ing)? on|ask(?:s|ed|ing)?|"
     r"press(?:es|ed|ing)?|push(?:es|ed|ing)?|implor(?:e|es|ed|ing)|appeal(?:s|ed|ing)? to|"

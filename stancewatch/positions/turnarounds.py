@@ -20,8 +20,8 @@ _TURNAROUND = re.compile(
 def turned_around(text: str, found: list[Found]) -> list[Found]:
     """Each stance stated before a turnaround in its sentence, turned round at the turnaround.
 
-    "Trump had previously backed that proposal but reversed course after meeting Putin": the
-    recap is the old stance; the news is its opposite, stated where the sentence turns.
+    "Korin had backed the plan before but then reversed course after the vote": the recap is
+    the old stance; the news is its opposite, stated where the sentence turns.
     """
     if "course" not in text and "back" not in text and "turn" not in text:
         return []

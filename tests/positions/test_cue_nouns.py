@@ -10,7 +10,7 @@ from stancewatch.positions.cues import find_cues
 @pytest.mark.parametrize(
     ("sentence", "cue_words"),
     [
-        ("The harbour is among the biggest stumbling blocks in the truce talks.", []),
+        ("The harbour remains one of several stumbling blocks for a truce.", []),
         ("The tolls remain a stumbling-block for the truce.", []),
         ("Velmar blocked the truce on Monday.", ["blocked"]),
         ("Velmar blocks any truce that leaves the harbour open.", ["blocks"]),
