@@ -108,7 +108,7 @@ _SHIFTS = ("reversal", "softening", "hardening")
 def _distinct_offer(s: Statement, known_offers: frozenset[str] | None) -> tuple[str, ...]:
     """The names of the statement's offer that the seeds never give one: non-empty when it
     is about another offer than where things stood."""
-    if known_offers is None:
+    if known_offers is None or not s.offer:
         return ()
     return unknown_names(s.offer, known_offers)
 

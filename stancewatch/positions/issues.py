@@ -90,9 +90,11 @@ class IssueFinder:
         if self.matcher is None:
             return []
         found: list[IssueMention] = []
+        carriers = False
         for m in self.matcher.finditer(text) if hits is None else hits:
             issue, polarity, laden = self.entries[m.term]
             bare = _DETERMINERS.sub("", m.text.lower()).strip()
+            carriers = carriers or bare in CARRIER_NOUNS
             found.append(
                 IssueMention(
                     m.start,
@@ -104,7 +106,7 @@ class IssueFinder:
                     m.text,
                 )
             )
-        if any(f.carrier for f in found):
+        if carriers:
             found = [f for i, f in enumerate(found) if not _aimed_elsewhere(text, found, i)]
         return found
 
