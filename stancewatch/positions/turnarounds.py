@@ -28,9 +28,21 @@ def turned_around(text: str, found: list[Found]) -> list[Found]:
     turn = _TURNAROUND.search(text)
     if turn is None:
         return []
+    before = [f for f in found if f.anchor < turn.start() and f.score != 0.0 and f.shift is None]
+    if not before:
+        return []
+    # The turn belongs to the clause right before it: only its holder gave something up. "The
+    # Front accepted the truce, and Ostrava rejected it but later reversed course" turns
+    # Ostrava's rejection, not the Front's acceptance.
+    own = max(before, key=lambda f: f.anchor)
+    if any(
+        f.holder.actor != own.holder.actor and own.holder.start < f.holder.start < turn.start()
+        for f in found
+    ):
+        return []
     turned: list[Found] = []
-    for f in found:
-        if f.anchor >= turn.start() or f.score == 0.0 or f.shift is not None:
+    for f in before:
+        if f.holder.actor != own.holder.actor:
             continue
         label, score = polarised(f.label, f.score, -1)
         words = turn.group(0).split(None, 1)[1]

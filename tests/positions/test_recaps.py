@@ -64,3 +64,13 @@ def test_a_stance_given_up_is_news_of_its_opposite(reader: Reader, text: str) ->
 def test_a_stance_without_a_turnaround_is_kept(reader: Reader) -> None:
     text = "Velmar backed the truce and changed its envoy."
     assert [s.stance for s in reader.read(text, judge_scope=False).statements] == ["accept"]
+
+
+def test_a_turnaround_turns_only_its_own_clause_holder(reader: Reader) -> None:
+    text = "The Front accepted the truce, and Ostrava rejected it but later reversed course."
+    news = {
+        (s.actor, s.stance) for s in reader.read(text, judge_scope=False).statements if not s.background
+    }
+    assert ("front", "reject") not in news
+    assert ("front", "accept") in news
+    assert ("ostrava", "accept") in news
