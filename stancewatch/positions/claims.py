@@ -127,6 +127,19 @@ _JUDGED_FOR = re.compile(
 )
 
 
+# "Velmar gave signs", "Velmar's hopes": a few words from the holder's name to the noun.
+_OWNER_TO_NOUN = re.compile(r"(?:['’]s?)?(?:\s+[\w-]+){0,3}\s+")
+
+
+def _owns(text: str, holder: Mention, noun: int) -> bool:
+    """Whether the holder itself owns or gives the sign, hope or fear ("Velmar gave signs that
+    it would accept"): its own signal, not others' view of it."""
+    owner = holder.antecedent if holder.resolved else None
+    if owner is None or owner.actor != holder.actor or owner.end > noun:
+        return False
+    return _OWNER_TO_NOUN.fullmatch(text, owner.end, noun) is not None
+
+
 def supposed(text: str, holder: Mention, anchor: int) -> str | None:
     """Words that make a stance what others suppose or judge of the holder, or None.
 
@@ -137,7 +150,7 @@ def supposed(text: str, holder: Mention, anchor: int) -> str | None:
         return None
     before = text[: holder.start]
     fear = _SUPPOSED.search(before) if "that " in before else None
-    if fear is not None:
+    if fear is not None and not _owns(text, holder, fear.start()):
         return fear.group().split(" that", 1)[0].strip()
     if not _JUDGE_STEMS.search(before):
         return None

@@ -138,8 +138,8 @@ _CUES: list[tuple[str, str]] = [
     (
         ACCEPT,
         r"(?:is|are|was|were|remains?|remained) [\"“]?(?:still |also |both |absolutely |"
-        r"entirely |definitely |very much )?[\"“]?"
-        r"(?:indispensable|essential|justified|acceptable|a step forward|a positive step|"
+        r"entirely |definitely |very much |urgently |badly |sorely )?[\"“]?"
+        r"(?:indispensable|essential|needed|necessary|justified|acceptable|a step forward|a positive step|"
         r"a good basis|achievable|attainable|doable|within reach|"
         r"the right (?:decision|step))",
     ),
@@ -312,7 +312,9 @@ POSTNOMINAL = re.compile(
     r"unworkable|not a basis for|"
     r"a dead end|dead on arrival|on the table$|short of$|be \w+$|^positively$|^favou?rably$|"
     r"^constructively$|"
-    r"stands$|stood$|indispensable$|essential$|justified$|acceptable$|step forward$|positive step$|"
+    r"stands$|stood$|indispensable$|essential$|"
+    r"(?:is|are|was|were|remains?|remained) [\"“]?(?:\w+ )?[\"“]?(?:needed|necessary)$|"
+    r"justified$|acceptable$|step forward$|positive step$|"
     r"unfounded$|groundless$|baseless$|discriminatory$|unwarranted$|illegitimate$|"
     r"continues$|continued$|continue$|continuing$|go on$|goes on$|went on$|stopped$|"
     r"good basis$|right (?:decision|step)$|achievable$|attainable$|doable$|within reach$|"

@@ -167,11 +167,20 @@ _PENDING = re.compile(
 )
 
 
+# A readiness word the "yet" governs instead of the cue verb: "is not yet ready to accept" is a
+# refusal for now, not a decision still to come.
+_READINESS = re.compile(
+    r"(?:ready|willing|prepared|able|eager|keen|inclined|minded|set)\b", re.IGNORECASE
+)
+
+
 def pending(text: str, start: int) -> bool:
     """Whether a cue is still to come ("has not yet accepted", "has yet to respond"): the
     holder has decided nothing, so there is no stance either way."""
     head = text[max(0, start - 30) : start]
-    return "yet" in head.lower() and _PENDING.search(head) is not None
+    if "yet" not in head.lower() or _PENDING.search(head) is None:
+        return False
+    return _READINESS.match(text, start) is None
 
 
 _PERMISSION = re.compile(

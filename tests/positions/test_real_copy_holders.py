@@ -302,10 +302,12 @@ def test_not_needed_turns_down_what_it_judges(reader: Reader, text: str) -> None
     assert stances(reader, text) == {"portmere": ["reject"]}
 
 
-def test_a_needed_deal_is_still_wanted(reader: Reader) -> None:
-    assert stances(reader, "Portmere said a settlement was needed quickly.") != {
-        "portmere": ["reject"]
-    }
+@pytest.mark.parametrize(
+    "text",
+    ["Portmere said a settlement was needed quickly.", "Portmere said a settlement was necessary."],
+)
+def test_a_needed_deal_is_still_wanted(reader: Reader, text: str) -> None:
+    assert stances(reader, text) == {"portmere": ["accept"]}
 
 
 @pytest.mark.parametrize(
@@ -334,6 +336,12 @@ def test_threatening_someone_with_a_measure_is_a_hedged_lean_toward_it(
 )
 def test_a_cue_still_to_come_states_no_stance(reader: Reader, text: str) -> None:
     assert stances(reader, text) == {}
+
+
+def test_not_yet_ready_is_a_refusal_for_now(reader: Reader) -> None:
+    # "yet" governs the readiness word, not the cue verb: no decision still to come.
+    text = "Portmere is not yet ready to accept the settlement."
+    assert stances(reader, text) == {"portmere": ["reject"]}
 
 
 def test_not_without_yet_still_negates(reader: Reader) -> None:

@@ -69,7 +69,9 @@ def test_a_stance_without_a_turnaround_is_kept(reader: Reader) -> None:
 def test_a_turnaround_turns_only_its_own_clause_holder(reader: Reader) -> None:
     text = "The Front accepted the truce, and Ostrava rejected it but later reversed course."
     news = {
-        (s.actor, s.stance) for s in reader.read(text, judge_scope=False).statements if not s.background
+        (s.actor, s.stance)
+        for s in reader.read(text, judge_scope=False).statements
+        if not s.background
     }
     assert ("front", "reject") not in news
     assert ("front", "accept") in news

@@ -46,6 +46,8 @@ def test_a_stance_others_suppose_is_theirs_not_the_actors(reader: Reader, text: 
         "Velmar said it hopes that the truce for the harbour holds, and accepted the truce.",
         "The Harbour Front accepted the truce on Monday, officials said.",
         "The Harbour Front criticised Velmar and rejected the truce offer.",
+        # The holder gives the signs itself: its own signal, not others' reading of it.
+        "Velmar gave signs that it would accept the truce for the harbour.",
     ],
 )
 def test_the_actors_own_words_stay_its_own(reader: Reader, text: str) -> None:
