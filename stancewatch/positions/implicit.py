@@ -37,7 +37,10 @@ _NOUN_COMPLEMENT = re.compile(
 _APPEALED_TO = re.compile(
     r"\b(?:urg(?:e|es|ed|ing)|encourag(?:e|es|ed|ing)|call(?:s|ed|ing)? on|ask(?:s|ed|ing)?|"
     r"press(?:es|ed|ing)?|push(?:es|ed|ing)?|implor(?:e|es|ed|ing)|appeal(?:s|ed|ing)? to|"
-    r"tell(?:s|ing)?|told)\s+(?:[\w'’.-]+\s+){1,6}?to\s+[^,;:.!?]{0,40}$",
+    r"tell(?:s|ing)?|told)\s+"
+    # the addressee comes right after the verb ("asked for a pause so as to ..." names none)
+    r"(?:him|her|them|it|us|you|everyone|all|both|each|the|(?-i:[A-Z])[\w'’.-]*)\s+"
+    r"(?:[\w'’.()-]+\s+){0,5}?to\s+[^,;:.!?]{0,40}$",
     re.IGNORECASE,
 )
 

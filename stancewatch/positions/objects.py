@@ -304,8 +304,11 @@ _PLAN_SAYS = re.compile(
 # withdraw": what a plan asks of a side, not that side's stance.
 _PLAN_WOULD = re.compile(
     r"\b(?:proposal|plan|deal|agreement|framework|draft|text|document|offer|package|option)s?"
-    r"\b[^;:]{0,100}?\bwould\s+(?:have\s+)?(?:required?|requires|seen?|forced?|obliged?|"
-    r"compelled|compel|made|make|had|have|let|allowed?|meant|mean)\s+[^;:]*$"
+    r"\b[^;:]{0,100}?\bwould\s+(?:have\s+)?"
+    r"(?:require[sd]?|see|seen|force[sd]?|oblige[sd]?|compel(?:led|s)?|let|allow(?:ed|s)?)\s+"
+    # the side it asks something of, then "to" or a bare verb, all in one clause
+    r"(?:the\s+|both\s+|all\s+)?[\w'’.-]+(?:\s+[A-Z][\w'’.-]*){0,2}\s+(?:to\s+)?"
+    r"[^,;:]*$"
 )
 _PLAN_VERBS = (
     "say",

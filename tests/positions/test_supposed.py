@@ -86,6 +86,17 @@ def test_what_a_plan_would_ask_of_a_side_is_no_stance_of_it(reader: Reader, text
     assert read(reader, text, "front") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Velmar said its proposal would have to wait, and it rejected the truce.",
+        "Velmar said its proposal would mean a pause, and it rejected the truce.",
+    ],
+)
+def test_a_plan_would_stops_at_the_clause_break(reader: Reader, text: str) -> None:
+    assert "reject" in [s.stance for s in read(reader, text, "velmar")]
+
+
 APPEAL_WATCHLIST = (
     WATCHLIST
     + """
@@ -104,6 +115,11 @@ for = ["back to the table"]
         ("Ostrava encouraged the Harbour Front to come back to the table.", set()),
         ("Ostrava urged the Harbour Front to come back to the table.", {("ostrava", "demand")}),
         ("The Harbour Front said it would come back to the table.", {("front", "support")}),
+        # "ask for" names no addressee: the asker's own aim stays its own.
+        (
+            "The Harbour Front asked for a pause so as to come back to the table.",
+            {("front", "support")},
+        ),
     ],
 )
 def test_the_addressee_of_an_appeal_states_no_stance_phrase(
