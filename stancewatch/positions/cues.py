@@ -139,8 +139,8 @@ _CUES: list[tuple[str, str]] = [
         ACCEPT,
         r"(?:is|are|was|were|remains?|remained) [\"“]?(?:still |also |both |absolutely |"
         r"entirely |definitely |very much |urgently |badly |sorely )?[\"“]?"
-        r"(?:indispensable|essential|needed|necessary|justified|acceptable|a step forward|a positive step|"
-        r"a good basis|achievable|attainable|doable|within reach|"
+        r"(?:indispensable|essential|needed|necessary|justified|acceptable|a step forward|"
+        r"a positive step|a good basis|achievable|attainable|doable|within reach|"
         r"the right (?:decision|step))",
     ),
     # Judgments of what was named before: "regarded the probe as unfounded".

@@ -259,13 +259,17 @@ def _background_marker(text: str, end: int, begin: int = 0) -> str | None:
 _REACTED_REMARKS = re.compile(
     r"\b(?:reject|condemn|critici[sz]|denounc|dismiss|slamm?|respond|react|welcom|den(?:y|ie))"
     r"\w*\s+(?:to\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:statements?|remarks?|comments?|"
-    r"speech|words|claims?|posts?)\b[^;]{0,100}?\b(?:in which|where)\b[^;]{0,160}$",
+    r"speech|words|claims?|posts?)\b(?:\s+[\w'’.-]+){0,5}?,?\s+in which\b[^;]{0,160}$",
     re.IGNORECASE,
 )
 
 
-def background_reason(text: str, start: int, reported_speech: bool) -> str | None:
+def background_reason(
+    text: str, start: int, reported_speech: bool, holder_at: int = -1
+) -> str | None:
     """Why the cue at start reads as a recap of an old position, or None when it is news.
+
+    holder_at is where the holder is named (a pronoun's antecedent), -1 when unknown.
 
     Time cues count in the cue's own clause only ("said it would delay the release, accusing
     Israel of breaking the deal that took effect last month" is news). Past perfect marks a
@@ -283,9 +287,10 @@ def background_reason(text: str, start: int, reported_speech: bool) -> str | Non
         marker = _marker_outside_object(text, begin, start, end)
     if marker is not None:
         return f"time or recap marker '{marker}' in the cue's clause"
-    if "in which" in text or "where" in text:
+    if "in which" in text:
         reacted = _REACTED_REMARKS.search(text[:start])
-        if reacted is not None:
+        # The reacting side's own stance inside the clause is news, not the remarks' content.
+        if reacted is not None and not 0 <= holder_at < reacted.start():
             return "inside earlier remarks another actor reacts to ('in which …')"
     if _PAST_CUE.match(text, start):
         clause = _TEMPORAL_CLAUSE.search(text[max(0, start - 60) : start])

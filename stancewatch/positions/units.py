@@ -135,7 +135,8 @@ def to_statement(unit: Unit, f: Found, explain: bool = False) -> Statement:
         modality = "conditional"
     elif f.hedge:
         modality = "hedged"
-    recap = stance.background_reason(unit.text, f.anchor, reported_speech)
+    named = f.holder.antecedent if f.holder.resolved and f.holder.antecedent else f.holder
+    recap = stance.background_reason(unit.text, f.anchor, reported_speech, named.start)
     return Statement(
         actor=actor,
         issue=f.issue.issue,

@@ -144,6 +144,12 @@ def test_the_addressee_of_an_appeal_states_no_stance_phrase(
             "vowing to reject the truce.",
             False,
         ),
+        # A place clause is no remarks' content: the reacting side's own stance is news.
+        (
+            "Velmar dismissed the Front's claims at a summit in Lisbon, where it accepted the "
+            "truce.",
+            False,
+        ),
     ],
 )
 def test_remarks_another_actor_reacts_to_are_background(
