@@ -269,6 +269,10 @@ def read_sentence(
                 polarity = -polarity  # "called for the duties to be dropped"
             elif obj.start < cue.end and anaphor_removed(text, cue.end):
                 polarity = -polarity  # "demanding that they be scrapped"
+            obj_label, obj_score = polarised(label, score, polarity)
+            if polarity < 0 and label == "open" and cue.text.lower().startswith("threat"):
+                # "threatened the Front with an end to the truce": a hedged lean against it
+                obj_label, obj_score = "reject", -0.5
             amount, earlier = amounts(text, obj)
             moved = shift
             if moved is None and negation is None and cls in cues.POSITIVE_CLASSES:
@@ -281,7 +285,8 @@ def read_sentence(
                     Found(
                         h,
                         obj,
-                        *polarised(label, score, polarity),
+                        obj_label,
+                        obj_score,
                         anchor.start,
                         moved,
                         hedge,

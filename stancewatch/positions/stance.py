@@ -259,7 +259,7 @@ def _background_marker(text: str, end: int, begin: int = 0) -> str | None:
 _REACTED_REMARKS = re.compile(
     r"\b(?:reject|condemn|critici[sz]|denounc|dismiss|slamm?|respond|react|welcom|den(?:y|ie))"
     r"\w*\s+(?:to\s+)?(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:statements?|remarks?|comments?|"
-    r"speech|words|claims?|posts?)\b(?:\s+[\w'’.-]+){0,5}?,?\s+in which\b[^;]{0,160}$",
+    r"speech|words|claims?|posts?)\b(?:\s+[\w'’.-]+){0,10}?,?\s+in which\b[^;]{0,160}$",
     re.IGNORECASE,
 )
 

@@ -326,6 +326,14 @@ def test_threatening_someone_with_a_measure_is_a_hedged_lean_toward_it(
     ]
 
 
+def test_threatening_an_end_to_something_is_a_hedged_lean_against_it(reader: Reader) -> None:
+    text = "Portmere threatened the guild with an end to the settlement."
+    found = reader.read(text, judge_scope=False).statements
+    assert [(s.actor, s.issue, s.stance, s.modality) for s in found] == [
+        ("portmere", "deal", "reject", "hedged")
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
