@@ -269,8 +269,8 @@ class Statement:
     fresh_offer: bool = False
     # the figure the object names, with its unit ("%", "$", ""): "a 30% raise" is (30.0, "%")
     amount: tuple[float, str] | None = None
-    # what names the object apart from other offers: its size, date, kind or proposer
-    # ("size:20-point", "by:united_states"); an offer the seeds never name is a distinct object
+    # what names the object apart from other offers: its points, date, kind or proposer
+    # ("numbered:20-point", "by:united_states", "from:egypt"); see offers.conflicting_names
     offer: tuple[str, ...] = ()
     trace: StatementTrace | None = field(default=None, compare=False, repr=False)
 

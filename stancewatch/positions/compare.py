@@ -15,7 +15,7 @@ from stancewatch.positions.amounts import amount_direction
 from stancewatch.positions.baseline import SeedSentences, sentence_key
 from stancewatch.positions.compare_why import decisive_rank, note_pair, why
 from stancewatch.positions.confidence import confidence, confidence_factors
-from stancewatch.positions.offers import unknown_names
+from stancewatch.positions.offers import conflicting_names
 
 
 def _sign(x: float) -> int:
@@ -106,11 +106,11 @@ _SHIFTS = ("reversal", "softening", "hardening")
 
 
 def _distinct_offer(s: Statement, known_offers: frozenset[str] | None) -> tuple[str, ...]:
-    """The names of the statement's offer that the seeds never give one: non-empty when it
-    is about another offer than where things stood."""
+    """The names of the statement's offer that conflict with the seeds' offers: non-empty when
+    it is about another offer than where things stood."""
     if known_offers is None or not s.offer:
         return ()
-    return unknown_names(s.offer, known_offers)
+    return conflicting_names(s.offer, known_offers)
 
 
 def _anchor_directions(

@@ -30,8 +30,10 @@ _NUMBERED = re.compile(rf"^({_NUMBER})[-\s]points?$", re.IGNORECASE)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # "the July proposal", "the May 31 framework", "the January 2025 agreement".
 _DATED = re.compile(rf"^(?:{_MONTHS})$|^(?:19|20)\d\d$")
-# A mediator's text between two sides' offers is neither side's offer.
-_KIND = re.compile(r"^bridging$", re.IGNORECASE)
+# A text put between two sides' offers ("a bridging proposal", "a compromise plan") is neither
+# side's offer. Words for a part or stage of a deal ("interim", "phased") stay out: they limit
+# the deal's scope (stance.partial_scope), they do not name another deal.
+_KIND = re.compile(r"^(?:bridging|compromise)$", re.IGNORECASE)
 
 # Words that end the noun phrase before the head: what lies before them is not a modifier.
 _BOUNDARY = re.compile(
@@ -66,6 +68,8 @@ def _modifier_words(text: str, obj: IssueMention) -> tuple[tuple[int, int, str],
         word = text[start : end - 1]
         if not word or not _WORD.fullmatch(word) or _BOUNDARY.match(word):
             break
+        if phrase and phrase[0][2].endswith(("'s", "’s")):
+            break  # "Ostrava sent Danner's plan": a possessive opens the noun phrase
         phrase.insert(0, (start, end - 1, word))
         end = start
     return tuple(phrase)
@@ -98,25 +102,55 @@ def offer_names(
         elif _KIND.match(word):
             names.append(f"kind:{word.lower()}")
         else:
-            # Plans are named after people ("the Biden plan", "Witkoff's proposal"); a country
-            # that presents an offer ("the Egyptian proposal") only says who brought it.
+            # Plans are named after people ("the Biden plan", "Korin's offer"); a country that
+            # presents an offer ("the Velmari proposal", "Velmar's offer") only says who
+            # brought it: that identifies the seeds' offer but never sets one apart. Both are
+            # recorded as the actor, so a president's offer and her country's match.
             proposer = next(
-                (m for m in mentions if m.actor and m.person and m.start < end and start < m.end),
-                None,
+                (m for m in mentions if m.actor and m.start < end and start < m.end), None
             )
-            if proposer is not None and proposer.actor != holder:
+            if proposer is None or proposer.actor == holder:
+                continue
+            if proposer.kind in ("person", "title"):
                 names.append(f"by:{proposer.actor}")
+            elif proposer.possessive or proposer.kind == "adjective" or end == words[-1][1]:
+                names.append(f"from:{proposer.actor}")  # not "Ostrava accepts Velmar proposal"
     return tuple(dict.fromkeys(names))
 
 
-def unknown_names(names: Iterable[str], known: frozenset[str]) -> tuple[str, ...]:
-    """The names of an offer that the seed documents never use for any offer."""
-    return tuple(n for n in names if n not in known)
+def conflicting_names(names: Iterable[str], known: frozenset[str]) -> tuple[str, ...]:
+    """The names that set an offer apart from the offers the seeds name.
+
+    A name of a kind the seeds use for an offer, with another value, sets it apart (their
+    "July proposal" against "the March proposal", "the Korin plan" against "the Danner
+    plan"). A name the seeds use identifies their offer, whatever else describes it
+    ("Velmar's March truce offer"; "Korin's truce offer" where the seeds say "Velmar's" and
+    Korin speaks for Velmar). With neither, a name the seeds never use sets it apart ("the
+    12-point plan"). The country that brought an offer ("from:") only ever identifies.
+    """
+    names = tuple(names)
+    known_kinds = {n.partition(":")[0] for n in known}
+    proposers = {n.partition(":")[2] for n in known if n.startswith(("by:", "from:"))}
+    apart = tuple(n for n in names if not n.startswith("from:") and n not in known)
+    conflicting = tuple(n for n in apart if n.partition(":")[0] in known_kinds)
+    if conflicting:
+        return conflicting
+    identified = any(
+        n in known or (n.startswith(("by:", "from:")) and n.partition(":")[2] in proposers)
+        for n in names
+    )
+    return () if identified else apart
 
 
 def describe(names: Sequence[str]) -> str:
     """Offer names in words, for explanations ("numbered 20-point, named after united_states")."""
-    labels = {"numbered": "numbered", "date": "date", "kind": "kind", "by": "named after"}
+    labels = {
+        "numbered": "numbered",
+        "date": "date",
+        "kind": "kind",
+        "by": "named after",
+        "from": "brought by",
+    }
     parts = []
     for name in names:
         what, _, value = name.partition(":")

@@ -61,7 +61,7 @@ class Found:
     counterpart: bool = False  # the object is another actor's offer or reply
     fresh_offer: bool = False  # the object is an offer called new or different
     amount: tuple[float, str] | None = None  # the figure the object names ("a 30% raise")
-    offer: tuple[str, ...] = ()  # what names the offer apart from others ("size:20-point")
+    offer: tuple[str, ...] = ()  # what names the offer apart from others ("numbered:20-point")
     claimant: Mention | None = None  # another actor whose claim this is ("citing X's refusal")
     supposed: str | None = None  # others' fear or judgment of the holder ("concerns that X ...")
 

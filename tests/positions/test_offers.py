@@ -87,6 +87,7 @@ def test_the_seed_reads_as_itself(engine: Engine) -> None:
         "The Harbour Front on Tuesday rejected the Danner plan for the harbour.",
         "The Harbour Front on Tuesday rejected Danner's truce proposal for the harbour.",
         "The Harbour Front on Tuesday rejected a bridging proposal for the harbour.",
+        "The Harbour Front on Tuesday rejected a compromise plan for the harbour.",
     ],
 )
 def test_an_offer_the_seed_never_names_is_new(engine: Engine, sentence: str) -> None:
@@ -105,6 +106,22 @@ def test_an_offer_the_seed_never_names_is_new(engine: Engine, sentence: str) -> 
 )
 def test_the_seeds_offer_revised_is_the_same_object(engine: Engine, sentence: str) -> None:
     assert kinds(engine.compare_text(sentence), "front") == ["reaffirmed"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The proposer named by its person, a title or with a date the seeds never give: the
+        # seeds' offer still, so the Front's yes turns its no round.
+        "The Harbour Front on Tuesday accepted Korin's truce offer for the harbour.",
+        "The Harbour Front on Tuesday accepted the Velmari president's truce offer.",
+        "The Harbour Front on Tuesday accepted Velmar's March truce offer for the harbour.",
+    ],
+)
+def test_the_seeds_offer_named_by_its_proposers_person_is_the_same_offer(
+    engine: Engine, sentence: str
+) -> None:
+    assert kinds(engine.compare_text(sentence), "front") == ["reversal"]
 
 
 def test_an_actor_naming_its_own_plan_moves_along_its_own_line(engine: Engine) -> None:
