@@ -106,7 +106,7 @@ _CUES: list[tuple[str, str]] = [
     (PROPOSE, r"(?:remain|remains|remained|stay|stays|stayed|still|is|was) on the table"),
     # "missiles are not on the agenda": not to be talked about; "enrichment is non-negotiable":
     # held, not to be bargained away.
-    (REJECT, r"(?:is|are|was|were|remains?|remained) (?:not|n['’]t) \[?on the agenda\]?"),
+    (REJECT, r"(?:is|are|was|were|remains?|remained) (?:not|n['’]t) on the agenda"),
     (DEMAND, r"(?:is|are|was|were|remains?|remained) [\"“]?non-?negotiable"),
     # "a nuclear agreement isn't needed", "a deal is unnecessary": judged, and turned down.
     (
@@ -116,9 +116,15 @@ _CUES: list[tuple[str, str]] = [
     ),
     # "threatens Russia with 100% tariffs": the measure threatened is one the threatener commits to.
     (COMMIT, r"threat(?:en|ens|ened|ening)(?= (?:[\w.'’-]+ ){1,3}with )"),
-    # Keeping up an action one is in: "we remain on strike"; holding out for what one wants.
-    (COMMIT, r"(?:remain|remains|remained|stay|stays|stayed) on(?= strike)"),
-    (DEMAND, r"(?:hold|holds|holding|held) out (?:for|to)"),
+    # Keeping up what one is in: "we remain on strike", "stayed in the talks" (the issue must
+    # follow at once: keeps_up_nothing); holding out for what one wants.
+    (COMMIT, r"(?:remain|remains|remained|remaining|stay|stays|stayed|staying) (?:on|in)(?= )"),
+    # "hold out to" only before a verb: "held out to the guild the prospect of" offers.
+    (
+        DEMAND,
+        r"(?:hold|holds|holding|held) out (?:for|to(?! (?:the|a|an|its|their|his|her|our|this|"
+        r"that|these|those|them|him|it|us|me|you)\b| (?-i:[A-Z])))",
+    ),
     # Efforts that go on: "the search for a deal would go on", "the mediation continues".
     (
         ACCEPT,
@@ -318,7 +324,7 @@ POSTNOMINAL = re.compile(
     r"unfounded$|groundless$|baseless$|discriminatory$|unwarranted$|illegitimate$|"
     r"continues$|continued$|continue$|continuing$|go on$|goes on$|went on$|stopped$|"
     r"good basis$|right (?:decision|step)$|achievable$|attainable$|doable$|within reach$|"
-    r"open mind$|on hold$|(?:n['’]t|not) (?:needed|necessary)$|unnecessary$|on the agenda\]?$|"
+    r"open mind$|on hold$|(?:n['’]t|not) (?:needed|necessary)$|unnecessary$|on the agenda$|"
     r"non-?negotiable$",
     re.IGNORECASE,
 )
@@ -395,6 +401,17 @@ _AGREE_WITH_VIEW = re.compile(
 
 
 _BLOCK_NOUN = re.compile(r"(?:stumbling|building|road|voting)[- ]?$", re.IGNORECASE)
+
+_KEEP_UP = re.compile(r"(?:remain|stay)\w* (?:on|in)$", re.IGNORECASE)
+_RIGHT_BEFORE_OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|his|her|our)\s+)?$", re.IGNORECASE)
+
+
+def keeps_up_nothing(text: str, cue_text: str, cue_end: int, object_start: int | None) -> bool:
+    """Whether a keep-up cue ("remained in", "stays on") names no issue right after it:
+    "remained in Cairo", "stayed on the sidelines over the truce" keep up no issue."""
+    if not _KEEP_UP.search(cue_text):
+        return False
+    return object_start is None or not _RIGHT_BEFORE_OBJECT.fullmatch(text, cue_end, object_start)
 
 
 def find_cues(text: str) -> list[Cue]:

@@ -169,6 +169,8 @@ def read_sentence(
                 objects, resolved = find_objects(
                     text, cue.end, next_start, issues, last_issues, content
                 )
+        if cues.keeps_up_nothing(text, cue.text, cue.end, objects[0].start if objects else None):
+            continue
         if not objects and cls in (cues.DEMAND, cues.ACCEPT):
             objects, object_how = means_object(text, cue.end, issues), "means"
         if not objects and gov is not None:

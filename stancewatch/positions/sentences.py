@@ -148,6 +148,10 @@ def split_paragraph(paragraph: str) -> list[str]:
     return out
 
 
+# An editor's words put into a quote ("is not [on the agenda]"): read as part of the sentence.
+_EDITORIAL_INSERT = re.compile(r"\[([^\[\]]{1,80})\]")
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split a text into sentences; each non-empty line is a paragraph."""
     sentences: list[Sentence] = []
@@ -157,6 +161,8 @@ def split_sentences(text: str) -> list[Sentence]:
         if not line:
             continue
         line = strip_dateline(line)
+        if "[" in line:
+            line = _EDITORIAL_INSERT.sub(r"\1", line)
         for piece in split_paragraph(line):
             sentences.append(Sentence(piece, len(sentences), paragraph_index))
         paragraph_index += 1

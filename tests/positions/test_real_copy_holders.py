@@ -294,6 +294,31 @@ def test_a_leader_saying_what_members_hold_out_for_states_the_bodys_demand(
 @pytest.mark.parametrize(
     "text",
     [
+        "Portmere held out to the guild the prospect of a settlement.",
+        "Portmere held out to Southmark the prospect of a settlement.",
+    ],
+)
+def test_holding_something_out_to_someone_is_no_demand(reader: Reader, text: str) -> None:
+    assert "demand" not in [s for found in stances(reader, text).values() for s in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("The guild stayed in the settlement talks.", {"pilots": ["commit"]}),
+        # Keeping up nothing an issue names: no stance on what comes later in the clause.
+        ("The guild remained on the fence about the settlement.", {}),
+    ],
+)
+def test_staying_in_what_an_issue_names_keeps_it_up(
+    reader: Reader, text: str, read: dict[str, list[str]]
+) -> None:
+    assert stances(reader, text) == read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Portmere said on Monday that a settlement isn't needed after the ruling.",
         "A settlement is unnecessary now, Portmere said.",
     ],

@@ -68,3 +68,10 @@ def test_title_detection() -> None:
     assert not looks_like_title("Hamas rejects offer", "")
     long_sentence = "February 07, 2024: " + "word " * 20 + "end."
     assert not looks_like_title(long_sentence, "More text.")
+
+
+def test_an_editors_insertion_reads_as_part_of_the_sentence() -> None:
+    assert texts("The toll is not [on the agenda], he said. [Updated] Talks go on.") == [
+        "The toll is not on the agenda, he said.",
+        "Updated Talks go on.",
+    ]
