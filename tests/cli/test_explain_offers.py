@@ -6,12 +6,13 @@ from pathlib import Path
 
 from stancewatch.cli.explain_output import comparison_explanation
 from stancewatch.positions import Engine, SeedDocument
-from tests.positions.test_offers import SEED, WATCHLIST
+from tests.positions.watchlists import HARBOUR
+from tests.positions.watchlists import HARBOUR_SEED as SEED
 
 
 def test_both_outcomes_of_a_pair_are_explained(tmp_path: Path) -> None:
     path = tmp_path / "watchlist.toml"
-    path.write_text(WATCHLIST)
+    path.write_text(HARBOUR)
     engine = Engine.from_parts(path, None, (SeedDocument("seed", SEED),))
     text = (
         "The Harbour Front on Tuesday rejected Velmar's new truce offer for the harbour. "

@@ -8,64 +8,14 @@ import pytest
 
 from stancewatch.models import Comparison
 from stancewatch.positions import Engine, Reader, SeedDocument, load_watchlist
-
-WATCHLIST = """
-[topic]
-id = "harbour-truce"
-label = "A truce over the harbour"
-
-[scope]
-include = ["harbour", "truce"]
-exclude = []
-
-[[actors]]
-id = "velmar"
-name = "Velmar"
-kind = "state"
-aliases = ["Velmar"]
-adjectives = ["Velmari"]
-
-[[actors.people]]
-name = "Ada Korin"
-short = ["Korin"]
-titles = ["the Velmari president"]
-role = "President of Velmar"
-
-[[actors]]
-id = "front"
-name = "Harbour Front"
-kind = "group"
-aliases = ["the Front", "the Harbour Front"]
-
-[[actors]]
-id = "ostrava"
-name = "Ostrava"
-kind = "state"
-aliases = ["Ostrava"]
-adjectives = ["Ostravan"]
-
-[[actors.people]]
-name = "Lev Danner"
-short = ["Danner"]
-titles = ["the Ostravan envoy"]
-role = "Envoy of Ostrava"
-
-[[issues]]
-id = "truce_deal"
-label = "A truce over the harbour"
-terms = ["truce", "truce offer", "truce proposal", "proposal", "offer", "plan"]
-"""
-
-SEED = (
-    "The Harbour Front rejected Velmar's truce offer for the harbour on Monday. "
-    "Velmar said it stood by its proposal."
-)
+from tests.positions.watchlists import HARBOUR
+from tests.positions.watchlists import HARBOUR_SEED as SEED
 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     path = tmp_path_factory.mktemp("harbour") / "watchlist.toml"
-    path.write_text(WATCHLIST)
+    path.write_text(HARBOUR)
     return Engine.from_parts(path, None, (SeedDocument("seed", SEED),))
 
 
@@ -131,7 +81,7 @@ def test_an_actor_naming_its_own_plan_moves_along_its_own_line(engine: Engine) -
 
 def test_an_offer_the_seed_names_keeps_its_baseline(tmp_path: Path) -> None:
     path = tmp_path / "watchlist.toml"
-    path.write_text(WATCHLIST)
+    path.write_text(HARBOUR)
     seed = SeedDocument("seed", "The Harbour Front rejected the Danner plan for the harbour.")
     engine = Engine.from_parts(path, None, (seed,))
     assert "by:ostrava" in engine.offers
@@ -158,7 +108,7 @@ def test_explain_says_the_offer_is_another_one(engine: Engine) -> None:
 
 def test_offer_names_in_a_text(tmp_path: Path) -> None:
     path = tmp_path / "watchlist.toml"
-    path.write_text(WATCHLIST)
+    path.write_text(HARBOUR)
     reader = Reader(load_watchlist(path))
     text = (
         "Velmar backed the 12-point plan. The Front rejected the July proposal. "

@@ -5,70 +5,13 @@ from __future__ import annotations
 import pytest
 
 from stancewatch.positions import Reader, load_watchlist
-
-WATCHLIST = """
-[topic]
-id = "ferry-dispute"
-label = "A ferry lockout and a harbour levy"
-
-[scope]
-include = ["ferry", "harbour", "Portmere", "guild"]
-exclude = []
-
-[[actors]]
-id = "pilots"
-name = "Harbour Pilots Guild"
-kind = "group"
-aliases = ["the guild", "the Harbour Pilots Guild", "the pilots"]
-
-[[actors.people]]
-name = "Mia Lund"
-short = ["Lund"]
-
-[[actors]]
-id = "portmere"
-name = "Portmere Lines"
-kind = "group"
-aliases = ["Portmere", "the operator"]
-
-[[actors.people]]
-name = "Tom Hale"
-short = ["Hale"]
-
-[[actors]]
-id = "northland"
-name = "Northland"
-kind = "state"
-aliases = ["Northland", "the Northland States", "the Northland Council"]
-
-[[actors]]
-id = "southmark"
-name = "Southmark"
-kind = "state"
-aliases = ["Southmark"]
-
-[[issues]]
-id = "deal"
-label = "A settlement of the lockout"
-terms = ["settlement", "deal", "agreement", "offer"]
-for = ["ratif*"]
-
-[[issues]]
-id = "lockout"
-label = "The lockout"
-terms = ["lockout"]
-
-[[issues]]
-id = "walkout"
-label = "The pilots' strike"
-terms = ["strike", "pension"]
-"""
+from tests.positions.watchlists import FERRY
 
 
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
     path = tmp_path_factory.mktemp("ferry-holders") / "watchlist.toml"
-    path.write_text(WATCHLIST)
+    path.write_text(FERRY)
     return Reader(load_watchlist(path))
 
 

@@ -15,51 +15,19 @@ from stancewatch.positions import (
     load_watchlist,
     stance,
 )
-
-WATCHLIST = """
-[topic]
-id = "ferry-dispute"
-label = "A ferry lockout and a harbour levy"
-
-[scope]
-include = ["ferry", "harbour", "Portmere", "guild"]
-exclude = []
-
-[[actors]]
-id = "pilots"
-name = "Harbour Pilots Guild"
-kind = "group"
-aliases = ["the guild", "the Harbour Pilots Guild", "the pilots"]
-
-[[actors]]
-id = "portmere"
-name = "Portmere Lines"
-kind = "group"
-aliases = ["Portmere", "the operator"]
-roles = ["the harbour master's office"]
-
-[[issues]]
-id = "deal"
-label = "A settlement of the lockout"
-terms = ["settlement", "deal", "agreement", "offer"]
-
-[[issues]]
-id = "lockout"
-label = "The lockout"
-terms = ["lockout"]
-"""
+from tests.positions.watchlists import FERRY
 
 
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
     path = tmp_path_factory.mktemp("ferry") / "watchlist.toml"
-    path.write_text(WATCHLIST)
+    path.write_text(FERRY)
     return Reader(load_watchlist(path))
 
 
 def engine_with_seed(tmp_path: Path, seed: str) -> Engine:
     watchlist = tmp_path / "watchlist.toml"
-    watchlist.write_text(WATCHLIST)
+    watchlist.write_text(FERRY)
     documents = (SeedDocument(name="seed.txt", text=seed),)
     return Engine.from_parts(watchlist, tmp_path / "overrides.toml", documents)
 

@@ -6,7 +6,7 @@ import pytest
 
 from stancewatch.positions import Reader, load_watchlist
 from stancewatch.positions.stance import background
-from tests.positions.test_offers import WATCHLIST
+from tests.positions.watchlists import HARBOUR
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def test_a_contrast_starts_a_new_clause(sentence: str, cue: str, recap: bool) ->
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
     path = tmp_path_factory.mktemp("harbour") / "watchlist.toml"
-    path.write_text(WATCHLIST)
+    path.write_text(HARBOUR)
     return Reader(load_watchlist(path))
 
 

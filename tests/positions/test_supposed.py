@@ -8,13 +8,13 @@ import pytest
 
 from stancewatch.models import Statement
 from stancewatch.positions import Reader, load_watchlist
-from tests.positions.test_offers import WATCHLIST
+from tests.positions.watchlists import HARBOUR
 
 
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
     path = tmp_path_factory.mktemp("harbour") / "watchlist.toml"
-    path.write_text(WATCHLIST)
+    path.write_text(HARBOUR)
     return Reader(load_watchlist(path))
 
 
@@ -98,7 +98,7 @@ def test_a_plan_would_stops_at_the_clause_break(reader: Reader, text: str) -> No
 
 
 APPEAL_WATCHLIST = (
-    WATCHLIST
+    HARBOUR
     + """
 [[issues]]
 id = "harbour_talks"
