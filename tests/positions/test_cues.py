@@ -66,3 +66,8 @@ def test_taking_an_offer_and_effort_cues() -> None:
     assert [c.cls for c in find_cues('remained "fully invested" in reaching a deal')] == [ACCEPT]
     assert [c.text for c in find_cues("its efforts were continuing.")] == ["were continuing"]
     assert [c.text for c in find_cues("to take the lead")] == []
+
+
+def test_co_sponsoring_a_text_proposes_it() -> None:
+    assert classes("Ostrava co-sponsored the truce proposal") == [cues.PROPOSE]
+    assert classes("Ostrava cosponsored the truce proposal") == [cues.PROPOSE]

@@ -8,6 +8,7 @@ import pytest
 
 from stancewatch.positions.mentions import MentionFinder
 from stancewatch.positions.watchlist import load_watchlist
+from tests.positions.watchlists import HARBOUR
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -47,3 +48,15 @@ def test_shared_title_stays_unresolved_and_pronouns_are_marked(finder: MentionFi
 
 def test_hyphenated_compounds_are_not_mentions(finder: MentionFinder) -> None:
     assert [m for m in finder.find("the Hamas-run ministry") if m.actor] == []
+
+
+def test_as_opens_a_clause_before_a_verb_past_an_agent_noun(tmp_path: Path) -> None:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(HARBOUR)
+    finder = MentionFinder(load_watchlist(path))
+    (verb,) = [m for m in finder.find("Talks went on as Velmari officials accepted it.") if m.actor]
+    assert verb.subject
+    (noun,) = [m for m in finder.find("Talks went on as Velmari officials looked on.") if m.actor]
+    assert noun.subject
+    (none,) = [m for m in finder.find("She spoke as Velmari officials in exile.") if m.actor]
+    assert not none.subject

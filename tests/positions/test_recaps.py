@@ -52,6 +52,8 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
     [
         "Velmar had previously backed the truce but reversed course after the vote.",
         "Velmar had backed the truce for the harbour, then backtracked on Monday.",
+        "Velmar had backed the truce but did a U-turn on Monday.",
+        "Velmar had backed the truce but later backpedalled.",
     ],
 )
 def test_a_stance_given_up_is_news_of_its_opposite(reader: Reader, text: str) -> None:

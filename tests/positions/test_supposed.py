@@ -68,6 +68,12 @@ def test_a_headline_ending_in_its_speaker_is_that_speakers_account(reader: Reade
     statements = reader.read(body, title, judge_scope=False).statements
     (s,) = [s for s in statements if s.actor == "front"]
     assert s.headline and s.attribution == "third_party" and s.source == "Velmari"
+    # A tail that names its speaker with "says".
+    title = "Harbour Front rejects the truce offer: Velmari envoy says"
+    statements = reader.read(body, title, judge_scope=False).statements
+    assert [(s.attribution, s.source) for s in statements if s.actor == "front"] == [
+        ("third_party", "Velmari")
+    ]
     # A tail that states a stance names no speaker.
     title = "Harbour: the Harbour Front rejects the truce offer"
     statements = reader.read(body, title, judge_scope=False).statements
