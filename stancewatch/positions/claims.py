@@ -105,15 +105,16 @@ _SUPPOSED = re.compile(
 )
 # "criticised the IAEA for failing to condemn", "commends the parties on their willingness to",
 # "accused Israel of stalling": the object of a judgment, and what it is judged for.
-_JUDGE_VERBS = (
-    r"\b(?:critici[sz](?:e|es|ed|ing)|accus(?:e|es|ed|ing)|blam(?:e|es|ed|ing)|"
-    r"prais(?:e|es|ed|ing)|commend(?:s|ed|ing)?|thank(?:s|ed|ing)?|fault(?:s|ed|ing)?|"
-    r"rebuk(?:e|es|ed|ing)|lambast(?:s|ed|ing)?|applaud(?:s|ed|ing)?|laud(?:s|ed|ing)?|"
-    r"slamm?(?:s|ed|ing)?|chid(?:e|es|ed|ing))"
-)
-_JUDGE_STEMS = re.compile(
-    r"critic|accus|blam|prais|commend|thank|fault|rebuk|lambast|applaud|laud|slam|chid", re.I
-)
+_E = "(?:e|es|ed|ing)"
+_S = "(?:s|ed|ing)?"
+# Each judging verb once: its stem and its endings.
+_JUDGE_VERB_FORMS = (
+    ("critici[sz]", _E), ("accus", _E), ("blam", _E), ("prais", _E), ("commend", _S),
+    ("thank", _S), ("fault", _S), ("rebuk", _E), ("lambast", _S), ("applaud", _S),
+    ("laud", _S), ("slamm?", _S), ("chid", _E),
+)  # fmt: skip
+_JUDGE_VERBS = r"\b(?:" + "|".join(stem + ends for stem, ends in _JUDGE_VERB_FORMS) + ")"
+_JUDGE_STEMS = re.compile("|".join(stem for stem, _ in _JUDGE_VERB_FORMS), re.I)
 _JUDGED_OBJECT = re.compile(
     _JUDGE_VERBS + r"\s+(?:the\s+)?(?:[\w'’ -]{1,60}\(\s*)?$", re.IGNORECASE
 )

@@ -60,6 +60,9 @@ def why(
     winner: tuple[Statement, ChangeKind],
     offer_names: Sequence[str] = (),
 ) -> str:
+    """Why the winning statement decides its (actor, issue) pair, for --explain: what it makes
+    of the pair (against the baseline, on another offer, or new) and why it beats the others.
+    """
     s, kind = winner
     others = [sk for sk in scored if sk[0] is not s]
     head = f"{_where(s)} decides: {s.stance} against the baseline is {kind}"
@@ -82,6 +85,9 @@ def note_pair(
     verdicts: dict[int, str],
     offer_names: Sequence[str] = (),
 ) -> None:
+    """Record in verdicts (by statement id) what became of each statement on one pair: the
+    recaps the news overrides, weak claims left out, the outranked, and the winner's verdict.
+    """
     s, kind = winner
     for other in group:
         if news and other.background:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from stancewatch.positions.attribution import Frame, content_span, frame_at
+from stancewatch.positions.attribution import REPORTING_VERBS, Frame, content_span, frame_at
 from stancewatch.positions.holders import LIST_GAP
 from stancewatch.positions.mentions import Mention
 from stancewatch.positions.units import Unit
 
+#: The nouns for a document a body issues ("communiqu" covers communiqué and communique).
+DOCUMENT_NOUNS = ("statement", "declaration", "communiqu", "memorandum", "document", "letter")
 _DOCUMENT = (
-    r"(?:joint\s+|final\s+|written\s+)?(?:statement|declaration|communiqu[eé]|memorandum|"
-    r"document|letter)s?"
+    r"(?:joint\s+|final\s+|written\s+)?(?:"
+    + "|".join(n + "[eé]" if n == "communiqu" else n for n in DOCUMENT_NOUNS)
+    + r")s?"
 )
 
 # "a joint statement of European leaders", "the memorandum from Moscow", "a declaration signed
@@ -31,9 +34,9 @@ _AUTHORS_ISSUED = re.compile(
 )
 # "..., the statement said", "The declaration says: ...", "said the communiqué".
 _DOCUMENT_SPEAKS = re.compile(
-    rf"\b(?:the|this|that|its|their)\s+{_DOCUMENT}\s+(?:also\s+)?(?P<a>said|says|stated|states|"
-    rf"reads|read|added|adds|noted|notes|declared|declares)\b"
-    rf"|\b(?P<b>said|says|stated|reads|added|noted|declared)\s+the\s+{_DOCUMENT}\b",
+    rf"\b(?:the|this|that|its|their)\s+{_DOCUMENT}\s+(?:also\s+)?"
+    rf"(?P<a>{REPORTING_VERBS}|reads|read)(?![\w-])"
+    rf"|(?<![\w-])(?P<b>{REPORTING_VERBS}|reads)\s+the\s+{_DOCUMENT}\b",
     re.IGNORECASE,
 )
 

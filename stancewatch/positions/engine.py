@@ -91,6 +91,9 @@ class Engine:
     def offers(self) -> frozenset[str]:
         """The names the seed documents give offers ("Hamas's offer", "the Paris framework"):
         a stance on an offer named otherwise is on a new object, with no baseline."""
+        return self._load_offers()
+
+    def _load_offers(self) -> frozenset[str]:
         if self._offers is None:
             texts = [doc.text for doc in self.documents] + [p.text for p in self.baseline]
             self._offers = frozenset().union(*(self.reader.offers_named(t) for t in texts))
@@ -109,7 +112,7 @@ class Engine:
         # A copy for a worker process carries the baseline, read once here.
         if self._baseline is None:
             self._read_seed_documents()
-        self.offers  # noqa: B018 - read once here too, not once per worker
+        self._load_offers()  # read once here too, not once per worker
         return dict(self.__dict__)
 
     @classmethod

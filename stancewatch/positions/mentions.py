@@ -299,7 +299,8 @@ _WORD_RUN_END = re.compile(r"\w+$")
 
 
 def _coordinated_subject(text: str, start: int, end: int) -> bool:
-    # "X and Y agreed" only when X itself is a subject ("after X and Y agreed" is one too).
+    # "X and Y agreed" only when X itself is a subject: not after a preposition ("after X and
+    # Y agreed" tells of an earlier event), except as _subject_after_preposition allows.
     head = text[:start]
     prev = re.search(r"([\w'’.-]+),?\s+(?:and|or)\s+$", head)
     if prev is None:

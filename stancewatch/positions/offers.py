@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from stancewatch.positions.issues import IssueMention
 from stancewatch.positions.mentions import Mention
+from stancewatch.positions.sentences import MONTHS
 
 # Nouns that name a package of terms one can propose, accept or reject as a whole.
 _HEADS = (
@@ -27,7 +28,7 @@ _NUMBER = r"\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 # "the 20-point plan", "a six point proposal": a numbered document. A duration ("a 30-day
 # ceasefire", "a four-year deal") is a term of the deal, like an amount, not another deal.
 _NUMBERED = re.compile(rf"^({_NUMBER})[-\s]points?$", re.IGNORECASE)
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS = "|".join(MONTHS)
 # "the July proposal", "the May 31 framework", "the January 2025 agreement".
 _DATED = re.compile(rf"^(?:{_MONTHS})$|^(?:19|20)\d\d$")
 # A text put between two sides' offers ("a bridging proposal", "a compromise plan") is neither

@@ -9,13 +9,14 @@ from itertools import pairwise
 
 from stancewatch.models import Statement, Watchlist
 from stancewatch.positions.attribution import (
+    REPORTING_VERBS,
     Discourse,
     find_frames,
     frame_at,
     quote_depths,
 )
 from stancewatch.positions.claims import headline_speaker
-from stancewatch.positions.documents import authors_named, document_frames
+from stancewatch.positions.documents import DOCUMENT_NOUNS, authors_named, document_frames
 from stancewatch.positions.issues import IssueFinder, IssueMention
 from stancewatch.positions.matching import TermScanner
 from stancewatch.positions.mentions import Mention, MentionFinder
@@ -241,8 +242,8 @@ def introduced_speaker(unit: Unit) -> Mention | None:
 
 
 _SPEECH_VERB_NEAR_QUOTE = re.compile(
-    r"[”\"],?\s+(?:\w+\s+){0,4}?(?:said|says|added|told|wrote|stated|declared|insisted)\b|"
-    r"\b(?:said|says|added|told|wrote|stated|declared|insisted)\s*[:,]?\s*[“\"]",
+    rf"[”\"],?\s+(?:\w+\s+){{0,4}}?(?:{REPORTING_VERBS})(?![\w-])|"
+    rf"(?<![\w-])(?:{REPORTING_VERBS})\s*[:,]?\s*[“\"]",
     re.IGNORECASE,
 )
 
@@ -255,14 +256,7 @@ def _attributed(run: Sequence[Unit]) -> bool:
 def _names_document(text: str) -> bool:
     """A cheap pre-check: whether a sentence may name a document (most do not)."""
     low = text.lower()
-    return (
-        "statement" in low
-        or "declaration" in low
-        or "communiqu" in low
-        or "memorandum" in low
-        or "document" in low
-        or "letter" in low
-    )
+    return any(noun in low for noun in DOCUMENT_NOUNS)
 
 
 _QUOTED_SPAN = re.compile(r"[“\"]([^”\"]*)[”\"]")

@@ -103,7 +103,14 @@ def read_sentence(
     # Cue phrases may hold a pronoun ("raised its demands") but not a name or an issue.
     names = [(m.start, m.end) for m in unit.mentions if m.pronoun is None]
     taken = [(i.start, i.end) for i in issues] + names
-    found_cues = [c for c in cues.find_cues(text) if not _overlaps(c.start, c.end, taken)]
+    found_cues = [
+        c
+        for c in cues.find_cues(text)
+        if not _overlaps(c.start, c.end, taken)
+        and not cues.keeps_up_nothing(
+            text, c.text, c.end, min((i.start for i in issues if i.start >= c.end), default=None)
+        )
+    ]
     found: list[Found] = []
     claimed: set[int] = set()
     shifts: dict[str, str] = {}
@@ -169,8 +176,6 @@ def read_sentence(
                 objects, resolved = find_objects(
                     text, cue.end, next_start, issues, last_issues, content
                 )
-        if cues.keeps_up_nothing(text, cue.text, cue.end, objects[0].start if objects else None):
-            continue
         if not objects and cls in (cues.DEMAND, cues.ACCEPT):
             objects, object_how = means_object(text, cue.end, issues), "means"
         if not objects and gov is not None:

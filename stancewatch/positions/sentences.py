@@ -94,6 +94,13 @@ _DATELINE = re.compile(
 )
 
 
+#: The month names, for date words ("the July proposal", "since March").
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence of a text, with where it sits."""

@@ -18,6 +18,7 @@ from stancewatch.positions.cues import (
     SUSPEND,
 )
 from stancewatch.positions.prefilter import Needs
+from stancewatch.positions.sentences import MONTHS
 
 _MODAL = re.compile(
     r"(?<![\w])(?P<neg>will not|won['’]t|would not|wouldn['’]t|cannot|can['’]t|could not|"
@@ -102,8 +103,7 @@ _BACKGROUND = re.compile(
     r"(?:stalled|collapsed|broke down|broke off)|at the (?:start|outset|beginning) of|so far|"
     r"until now|to date|in recent (?:weeks|months)|for (?:weeks|months)|"
     r"(?:in|from|since) (?:early |late |mid-?)?"
-    r"(?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december)|earlier in the war|back in|"
+    rf"(?:{'|'.join(MONTHS)})|earlier in the war|back in|"
     # "withdrew from the deal during his first term": an earlier government's act
     r"(?:during|in) (?:his|her|their|the) (?:first|previous|last) (?:term|administration|"
     r"presidency|tenure))(?![\w])",
