@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from stancewatch.positions.cue_guards import (
+    FAVOURABLE,
+    POSTNOMINAL,
+    SKIP,
+    keeps_up_nothing,
+    no_cue_here,
+)
 from stancewatch.positions.matching import PrefixedRegex
+
+__all__ = ["POSTNOMINAL", "keeps_up_nothing"]  # re-exported: the reader asks cues for them
 
 # Cue classes. A cue's class says which way its holder leans on the thing it governs.
 ACCEPT = "accept"  # accept, agree to, approve, welcome, support, sign
@@ -297,55 +306,6 @@ class Cue(NamedTuple):
     text: str
 
 
-# "the proposed deal", "a halt to the fighting": after a determiner these words are not verbs.
-_DETERMINER_BEFORE = re.compile(
-    r"(?<![\w])(?:a|an|the|this|that|these|those|any|such|no|complete|full|immediate|"
-    r"total|permanent|temporary)\s+$",
-    re.IGNORECASE,
-)
-# "a clear rejection of", "the formal approval": a noun whose holder is not the subject.
-_NOMINAL_FORM = re.compile(r"(?:tion|sal|ance|ment|ition|ence)$", re.IGNORECASE)
-_DETERMINER_ADJ_BEFORE = re.compile(
-    r"(?<![\w])(?:a|an|the|this|that|any|such|no)\s+(?:\w+\s+)?$", re.I
-)
-_POSSESSIVE_BEFORE = re.compile(
-    r"(?:['’]s?|\b(?:its|their|his|her|our|my))\s+(?:[\w-]+\s+)?$", re.I
-)
-#: Cues that follow what they judge ("the offer was unacceptable", "the proposal remained on
-#: the table"): their object is the issue named before them.
-POSTNOMINAL = re.compile(
-    r"non-?starter|out of the question|off the table|unacceptable|delusional|unrealistic|"
-    r"unworkable|not a basis for|"
-    r"a dead end|dead on arrival|on the table$|short of$|be \w+$|^positively$|^favou?rably$|"
-    r"^constructively$|"
-    r"stands$|stood$|indispensable$|essential$|"
-    r"(?:is|are|was|were|remains?|remained) [\"“]?(?:\w+ )?[\"“]?(?:needed|necessary)$|"
-    r"justified$|acceptable$|step forward$|positive step$|"
-    r"unfounded$|groundless$|baseless$|discriminatory$|unwarranted$|illegitimate$|"
-    r"continues$|continued$|continue$|continuing$|go on$|goes on$|went on$|stopped$|"
-    r"good basis$|right (?:decision|step)$|achievable$|attainable$|doable$|within reach$|"
-    r"open mind$|on hold$|(?:n['’]t|not) (?:needed|necessary)$|unnecessary$|on the agenda$|"
-    r"non-?negotiable$",
-    re.IGNORECASE,
-)
-
-# "with U.S. support", "without the approval of": a noun in a prepositional phrase whose
-# subject is not the holder.
-_PREPOSITIONAL_NOUN = re.compile(
-    r"\b(?:with|without|amid|despite|under)\s+(?:[\w.'’-]+\s+){0,2}$", re.IGNORECASE
-)
-_NOUN_CUES = frozenset({"support", "approval", "backing", "acceptance", "endorsement"})
-
-# "the strongest backers of the duties": an agent noun that keeps its determiner.
-_AGENT_NOUN_CUE = re.compile(r"(?:backers?|champions?|proponents?|opponents?) of$", re.I)
-# What makes an agent noun its subject's description: "France was among the backers of",
-# "France, the main champion of".
-_PREDICATE_BEFORE = re.compile(
-    r"(?:\b(?:is|are|was|were|been|be|as|among|remains?|remained)|,)\s+"
-    r"(?:(?:the|a|an|one of the|its|their|a leading|long)\s+)?$",
-    re.IGNORECASE,
-)
-
 #: Cues that are nouns ("international calls for", "Hamas's demands"): as the object of
 #: another cue they pass it their content ("rejected calls for a ceasefire").
 NOMINAL_CUES = frozenset(
@@ -371,47 +331,8 @@ NOMINAL_CUES = frozenset(
 )
 
 
-# "no deal without", "no agreement without": a noun negated by "no" just before "without".
-_NO_NOUN_BEFORE = re.compile(r"\b[Nn]o\s+(?:[\w-]+\s+){1,2}$")
-_EVALUATIVE = frozenset({"positively", "favourably", "favorably"})
-# "viewed the plan positively", "sees the offer favourably": an evaluative verb before.
-_VIEWED = re.compile(r"\b(?:view|see|regard|judge|assess)(?:s|ed|ing)?\b|\bsaw\b|\bseen\b", re.I)
-
-
 #: Sentences without an issue term that still carry a stance on the issue just named.
 GET_IT_DONE = re.compile(r"\bg(?:et|ets|etting|ot) (?:it|this|that) (?:done|over|across)\b", re.I)
-
-
-# "dropped 30,000-pound bombs", "dropped aid": a physical drop, not a dropped demand.
-_PHYSICAL_DROP = re.compile(
-    r"^\s+(?:[\w,.'’-]+\s+){0,2}?(?:bombs?|munitions?|ordnance|leaflets?|payloads?|missiles?|"
-    r"shells?|explosives?|aid|supplies|food|packages?|parcels?|pallets?|troops|paratroopers|off|"
-    r"out)\b",
-    re.IGNORECASE,
-)
-
-
-# "I agree with him that a truce is enough", "agreed with her assessment": sharing a person's
-# view of something is a judgment of what it does, not a yes to it.
-_AGREE_WITH_VIEW = re.compile(
-    r"^\s+with\s+(?:him|her|you|(?:his|her|your|their|the)\s+(?:\w+\s+)?"
-    r"(?:view|views|assessment|analysis|argument|point|idea|opinion|reading))\b",
-    re.IGNORECASE,
-)
-
-
-_BLOCK_NOUN = re.compile(r"(?:stumbling|building|road|voting)[- ]?$", re.IGNORECASE)
-
-_KEEP_UP = re.compile(r"(?:remain|stay)\w* (?:on|in)$", re.IGNORECASE)
-_RIGHT_BEFORE_OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|his|her|our)\s+)?$", re.IGNORECASE)
-
-
-def keeps_up_nothing(text: str, cue_text: str, cue_end: int, object_start: int | None) -> bool:
-    """Whether a keep-up cue ("remained in", "stays on") names no issue right after it:
-    "remained in Cairo", "stayed on the sidelines over the truce" keep up no issue."""
-    if not _KEEP_UP.search(cue_text):
-        return False
-    return object_start is None or not _RIGHT_BEFORE_OBJECT.fullmatch(text, cue_end, object_start)
 
 
 def find_cues(text: str) -> list[Cue]:
@@ -419,30 +340,8 @@ def find_cues(text: str) -> list[Cue]:
     cues = []
     for m in _CUE_FINDER.finditer(text):
         cls = _CUE_CLASS[m.lastgroup or ""]
-        head = text[max(0, m.start() - 30) : m.start()]
-        word = m.group(0).lower()
-        if word == "without" and not _NO_NOUN_BEFORE.search(head):
-            continue  # only "no deal without X" demands X
-        if word.startswith("drop") and _PHYSICAL_DROP.match(text[m.end() :]):
+        verdict = no_cue_here(text, m.start(), m.end())
+        if verdict == SKIP:
             continue
-        if word.startswith("agree") and _AGREE_WITH_VIEW.match(text[m.end() :]):
-            continue
-        if word.startswith("block") and _BLOCK_NOUN.search(head):
-            continue  # "one of the main stumbling blocks in the talks": a noun
-        if word in _EVALUATIVE and _VIEWED.search(text[max(0, m.start() - 80) : m.start()]):
-            cls = ACCEPT  # "viewed the proposal positively": a favourable judgment
-        nominal = _NOMINAL_FORM.search(m.group(0)) and _DETERMINER_ADJ_BEFORE.search(head)
-        if m.group(0).lower() in _NOUN_CUES and _PREPOSITIONAL_NOUN.search(head):
-            continue  # "Qatar and Egypt, with U.S. support, have led talks"
-        if _AGENT_NOUN_CUE.search(m.group(0)) and not _PREDICATE_BEFORE.search(head):
-            continue  # "arguments used by opponents of the duties": not the subject's stance
-        if POSTNOMINAL.search(m.group(0)) or _AGENT_NOUN_CUE.search(m.group(0)):
-            pass  # "the offer was a non-starter", "the main backers of": determiner and all
-        elif nominal or (
-            _DETERMINER_BEFORE.search(head[-14:]) and not _POSSESSIVE_BEFORE.search(head)
-        ):
-            # "the proposed deal", "a halt to", "the demand to remain": a noun or adjective
-            # whose holder is not the sentence's subject.
-            continue
-        cues.append(Cue(m.start(), m.end(), cls, m.group(0)))
+        cues.append(Cue(m.start(), m.end(), ACCEPT if verdict == FAVOURABLE else cls, m.group(0)))
     return cues
