@@ -156,7 +156,11 @@ def split_paragraph(paragraph: str) -> list[str]:
 
 
 # An editor's words put into a quote ("is not [on the agenda]"): read as part of the sentence.
-_EDITORIAL_INSERT = re.compile(r"\[([^\[\]]{1,80})\]")
+# Words (several, or a name) in brackets between words; not markup such as "![p](...)" or
+# "[b]", which is left as written.
+_EDITORIAL_INSERT = re.compile(
+    r"(?<![!\w\]])\[((?-i:[A-Z])[^\[\]]{0,79}|[^\[\]]{0,39}\w \w[^\[\]]{0,39})\](?![(\w])"
+)
 
 
 def split_sentences(text: str) -> list[Sentence]:

@@ -75,3 +75,7 @@ def test_an_editors_insertion_reads_as_part_of_the_sentence() -> None:
         "The toll is not on the agenda, he said.",
         "Updated Talks go on.",
     ]
+
+
+def test_bracketed_markup_is_left_as_written() -> None:
+    assert texts("See ![p](x) and [b]bold[/b] text.") == ["See ![p](x) and [b]bold[/b] text."]
