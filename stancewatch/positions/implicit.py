@@ -16,8 +16,8 @@ from stancewatch.positions.holders import (
     with_coordinated_subject,
 )
 from stancewatch.positions.issues import IssueMention
-from stancewatch.positions.objects import hypothetical, plan_content
 from stancewatch.positions.prefilter import Needs
+from stancewatch.positions.unasserted import hypothetical, plan_content
 from stancewatch.positions.units import Found, Unit, polarised
 
 # "Mediators were expected to meet": the reporter's expectation, not anyone's stated position.

@@ -7,6 +7,15 @@ from collections.abc import Sequence
 
 from stancewatch.positions import cues, stance
 from stancewatch.positions.amounts import amount_direction, amounts
+from stancewatch.positions.appeals import (
+    APPEAL_CUE,
+    APPEAL_GAP,
+    BOTH_SIDES,
+    WISH,
+    appeal_at,
+    shared_by_both,
+    told_to,
+)
 from stancewatch.positions.attribution import frame_at
 from stancewatch.positions.claims import (
     claimant_of,
@@ -33,16 +42,14 @@ from stancewatch.positions.objects import (
     anaphoric_subject,
     asks_as_package,
     find_objects,
-    hypothetical,
     means_object,
-    plan_content,
     removal,
     subject_issue,
 )
 from stancewatch.positions.offers import offer_names
-from stancewatch.positions.prefilter import Needs
 from stancewatch.positions.relatives import relative_gap
 from stancewatch.positions.turnarounds import turned_around
+from stancewatch.positions.unasserted import hypothetical, plan_content
 from stancewatch.positions.units import Found, Unit, polarised
 
 _GOVERNS = re.compile(
@@ -60,14 +67,6 @@ _VP_COORDINATION = re.compile(
 )
 
 _NOMINAL_GAP = re.compile(r"^\s+(?:[\w'’-]+\s+){0,2}$")
-
-# "urged Boeing and the union to accept", "called on Israel, Hamas and the mediators to": the
-# addressees of an appeal are not its speakers; what they are asked to do is the caller's demand.
-_APPEAL_CUE = re.compile(
-    r"^(?:urg|ask|call(?:s|ed|ing)? on|press|push|pressur|tell|told|encourag|implor|appeal)",
-    re.IGNORECASE,
-)
-_APPEAL_GAP = re.compile(r"^\s+(?:[\w'’.,-]+\s+){1,7}?(?:not\s+)?to\s+(?:be\s+)?$")
 
 # "refused to meet the strikers' demand for", "agreed to accept Kyiv's call for": a cue acting on
 # someone's demand; what the demand asks for is what the cue's holder refuses or accepts.
@@ -126,7 +125,7 @@ def read_sentence(
         if issue_between:
             continue
         acts_on_demand = found_cues[i + 1].cls == cues.DEMAND and _ACTS_ON_DEMAND.match(between)
-        appeal = _APPEAL_CUE.match(found_cues[i].text) and _APPEAL_GAP.match(between)
+        appeal = APPEAL_CUE.match(found_cues[i].text) and APPEAL_GAP.match(between)
         if _GOVERNS.match(between) or nominal or acts_on_demand or appeal:
             governor[i + 1] = found_cues[i]
         elif found_cues[i].cls == cues.DEMAND and CONTENT_SUBJECT.match(between):
@@ -154,7 +153,7 @@ def read_sentence(
         while gov is not None and found_cues.index(gov) in governor:
             gov = governor[found_cues.index(gov)]  # the outermost governor holds the stance
         cls = stance.chain(gov.cls, cue.cls) if gov else cue.cls
-        if gov is not None and _APPEAL_CUE.match(gov.text) and cls in cues.POSITIVE_CLASSES:
+        if gov is not None and APPEAL_CUE.match(gov.text) and cls in cues.POSITIVE_CLASSES:
             cls = cues.DEMAND  # "urged Boeing to accept the offer": the urger's demand
         if i in content_clause and cls in cues.POSITIVE_CLASSES:
             cls = cues.DEMAND  # "insists that Israel commit to X": the insister demands X
@@ -197,12 +196,12 @@ def read_sentence(
             holder_how = "coordinated"
         else:
             holders = find_holders(text, anchor.start, anchor.end, cue, unit)
-        both = _BOTH_SIDES.search(text, max(0, anchor.start - 50), anchor.start)
+        both = BOTH_SIDES.search(text, max(0, anchor.start - 50), anchor.start)
         if both is not None:
             # "said both parties might build toward an accord": the sides' course, not the
             # speaker's own stance (nor one side's).
             holders = [h for h in holders if both.start() <= h.start < anchor.start]
-        appeal_span = _appeal_at(text, anchor.start, unit)
+        appeal_span = appeal_at(text, anchor.start, unit)
         if appeal_span is not None:
             content_start, callers = appeal_span
             if not text[content_start : anchor.start].strip() and cls in cues.POSITIVE_CLASSES:
@@ -220,7 +219,7 @@ def read_sentence(
         co_authors = document_co_authors(holders, unit, anchor.start)
         if co_authors:
             holders = with_co_authors(holders, co_authors)
-        told = _told_to(text, anchor.start, unit, holders)
+        told = told_to(text, anchor.start, unit, holders)
         if told is not None:
             # "Iran must halt enrichment, the US envoy said": what one side says another must do
             # is the speaker's demand, not the other side's stance.
@@ -228,7 +227,7 @@ def read_sentence(
             if cls in cues.POSITIVE_CLASSES:
                 cls = cues.DEMAND
         previous_holders = holders
-        if cls == cues.DEMAND and _WISH.match(cue.text) and _shared_by_both(text, holders):
+        if cls == cues.DEMAND and WISH.match(cue.text) and shared_by_both(text, holders):
             # "both the company and the union want to end the strike": a shared aim
             claimed.update(o.start for o in objects)
             continue
@@ -362,70 +361,6 @@ def read_sentence(
         if f.shift is None and f.holder.actor in shifts:
             f.shift = shifts[f.holder.actor]
     return found, objects_seen or [i for i in issues if not i.laden]
-
-
-# A wish ("want", "hope for"): of two sides together, an aim they share, no one's concession.
-_WISH = re.compile(r"want|wish|hop", re.IGNORECASE)
-_BOTH_BEFORE = re.compile(r"\bboth\s+(?:the\s+)?$", re.IGNORECASE)
-
-
-def _shared_by_both(text: str, holders: Sequence[Mention]) -> bool:
-    """Whether two or more actors hold the stance as one subject opened by "both"."""
-    if len({h.actor for h in holders if h.actor}) < 2:
-        return False
-    first = min(h.start for h in holders)
-    return _BOTH_BEFORE.search(text[max(0, first - 12) : first]) is not None
-
-
-_BOTH_SIDES = re.compile(
-    r"\b(?:the two|both|the|all) (?:sides|parties|countries|nations|delegations|camps|"
-    r"governments)\s+(?:(?:could|can|would|will|should|must|might|may|then|now|also|"
-    r"jointly|together)\s+){0,2}$",
-    re.IGNORECASE,
-)
-
-# "asked Boeing not to miss ...", "called on Israel's leaders to be firm ...", "urging them to
-# ...": an appeal's verb, its addressees, then what they are asked to do.
-_APPEAL_OPENING = re.compile(
-    r"\b(?:urg(?:e|es|ed|ing)|ask(?:s|ed|ing)?|call(?:s|ed|ing)? (?:up)?on|press(?:es|ed|ing)?|"
-    r"push(?:es|ed|ing)?|pressur(?:e|es|ed|ing)|encourag(?:e|es|ed|ing)|implor(?:e|es|ed|ing)|"
-    r"appeal(?:s|ed|ing)? to|convinc(?:e|es|ed|ing)|persuad(?:e|es|ed|ing)|"
-    r"compel(?:s|led|ling)?|coax(?:es|ed|ing)?)\s+(?:[\w'’.,-]+\s+){1,6}?(?:not\s+)?to\s",
-    re.IGNORECASE,
-)
-# Every _APPEAL_OPENING match holds one of these.
-_APPEAL_WORDS = Needs(
-    "urg|ask|call|press|push|pressur|encourag|implor|appeal|convinc|persuad|compel|coax"
-)
-_APPEAL_ENDS = re.compile(r"[;:]\s|[\"”]|\s[—–]\s|,\s+(?:but|while|whereas|although|said)\b")
-
-
-def _told_to(text: str, start: int, unit: Unit, holders: Sequence[Mention]) -> Mention | None:
-    """The speaker who says the holders must act ("X must stop Y, Z said"), when that speaker
-    is another watchlisted actor; None otherwise."""
-    frame = frame_at(unit.frames, start)
-    speaker = frame.source if frame is not None and frame.source is not None else unit.speaker
-    if speaker is None or speaker.actor is None:
-        return None
-    if any(h.actor == speaker.actor for h in holders):
-        return None
-    return speaker if stance.modal_before(text, start) == "must" else None
-
-
-def _appeal_at(text: str, position: int, unit: Unit) -> tuple[int, set[str | None]] | None:
-    """Where the content of an appeal holding a position starts and who makes the appeal, or
-    None outside any appeal."""
-    if _APPEAL_WORDS.absent(text[:position]):
-        return None
-    for m in _APPEAL_OPENING.finditer(text, 0, position):
-        if m.end() > position:
-            continue
-        end = _APPEAL_ENDS.search(text, m.end())
-        if end is not None and end.start() <= position:
-            continue
-        callers = find_holders(text, m.start(), m.start() + 1, None, unit)
-        return m.end(), {c.actor for c in callers}
-    return None
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from stancewatch.positions.issues import IssueMention
-from stancewatch.positions.objects import find_objects, hypothetical, negated_content, removal
+from stancewatch.positions.objects import find_objects, negated_content, removal
+from stancewatch.positions.unasserted import hypothetical
 
 
 def mentions_in(text: str, words: dict[str, str]) -> list[IssueMention]:

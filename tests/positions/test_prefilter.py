@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stancewatch.positions import objects, sentence_stances, stance
+from stancewatch.positions import appeals, stance, unasserted
 from stancewatch.positions.prefilter import Needs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,8 +19,8 @@ PAIRS = [
     (stance._HEDGE_WORDS, stance._HEDGE),
     (stance._CONDITION_WORDS, stance._CONDITION),
     (stance._PARTIAL_WORDS, stance._PARTIAL),
-    (objects._HYPOTHETICAL_WORDS, objects._HYPOTHETICAL),
-    (sentence_stances._APPEAL_WORDS, sentence_stances._APPEAL_OPENING),
+    (unasserted._HYPOTHETICAL_WORDS, unasserted._HYPOTHETICAL),
+    (appeals._APPEAL_WORDS, appeals._APPEAL_OPENING),
 ]
 
 

@@ -67,7 +67,7 @@ def test_what_a_plan_provides_for_is_no_stance(reader: Reader) -> None:
 
 
 def test_plan_content_marker() -> None:
-    from stancewatch.positions.objects import plan_content
+    from stancewatch.positions.unasserted import plan_content
 
     text = "a truce during which forces would withdraw"
     assert plan_content(text, text.index("withdraw"))
