@@ -8,6 +8,7 @@ from stancewatch.positions.issues import IssueMention, content_of
 from stancewatch.positions.units import CLAUSE_BREAK
 
 _OBJECT_WINDOW = 110  # characters after a cue in which its object must start
+_STOP_REACH = 40  # longer than any stop phrase, so one starting inside the window is whole
 
 _OBJECT_STOP = re.compile(
     r"(?:^|\s)(?:comment|elaborate|specify|speculate|disclose|give details)\b|"
@@ -188,7 +189,8 @@ def find_objects(
         # "a proposal presented by X", "the resolution was put forward by X".
         if just_before and _PASSIVE_GAP.fullmatch(text, just_before[-1].end, start):
             return [just_before[-1]], False
-    stop = _OBJECT_STOP.search(text, start)
+    # A stop past the window changes nothing, so the search need not run to the text's end.
+    stop = _OBJECT_STOP.search(text, start, start + _OBJECT_WINDOW + _STOP_REACH)
     limit = min(start + _OBJECT_WINDOW, stop.start() if stop else len(text), next_cue)
     candidates = [k for k, i in enumerate(issues) if start <= i.start < limit]
     if not candidates:
