@@ -154,8 +154,8 @@ def _speaks_of_reciprocity(text: str) -> bool:
 
 
 def reciprocal_offer(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
-    """What a speaker offers on condition that the other side does the same ("the first
-    stages could be a truce in the sea, if Russia will do the same," he said): a yes on that
+    """What a speaker offers on condition that the other side does the same ("we could
+    begin with a harbour truce, if Velmar does likewise," she said): a yes on that
     condition."""
     if not _speaks_of_reciprocity(text):
         return []  # most sentences: no word of reciprocity at all

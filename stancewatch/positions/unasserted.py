@@ -40,7 +40,7 @@ _FRONTED_PLAN = re.compile(
     r"^(?:During|In|Under) (?:that|this|the \w+|the) (?:stage|phase|period|plan|deal|agreement|"
     r"framework|proposal)\b[^;:]*\b(?:would|will)\b[^;:]*$"
 )
-# "The proposal says that Israeli forces would pull back": what a text provides for.
+# "The draft says the Front's units would withdraw": what a text provides for.
 _PLAN_SAYS = re.compile(
     r"\b(?:proposal|plan|deal|agreement|framework|draft|text|document|offer)s?\s+"
     r"(?:says|said|states|stated|stipulates|stipulated|envisages|envisaged|provides|provided|"
@@ -91,7 +91,7 @@ def hypothetical(text: str, start: int) -> bool:
         return True  # "When the parties are ready to stop this war, we will be there"
     when = _WHEN_SUBJECT_IS.search(text, max(0, start - 60), start)
     if when is not None and (when.group("ready") or _READINESS.match(text, start)):
-        return True  # "we will talk to the union when they are ready to bargain": a condition
+        return True  # "we will meet the guild once it is willing to bargain": a condition
     if _HYPOTHETICAL_WORDS.absent(text[max(0, start - 60) : start]):
         return False
     clause_start = 0
