@@ -58,9 +58,9 @@ def implicit_stances(text: str, obj: IssueMention, unit: Unit) -> list[Found]:
     if own:
         return own
     modal = stance.modal_before(text, obj.start)
-    negation = stance.negation_before(text, obj.start, window=14)
     if modal is None and not obj.laden:
         return reciprocal_offer(text, obj, unit)
+    negation = stance.negation_before(text, obj.start, window=14)
     if obj.laden and modal is None and narrated(text, obj, unit):
         return []
     if obj.laden and hypothetical(text, obj.start):

@@ -140,8 +140,8 @@ def split_paragraph(paragraph: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(paragraph):
         end_of_punct = match.end(2)
-        following = paragraph[match.end() :]
-        if not following or not _NEXT_STARTS_SENTENCE.match(following):
+        # Matched in place: slicing off the rest of the paragraph at each boundary would copy it.
+        if not _NEXT_STARTS_SENTENCE.match(paragraph, match.end()):
             continue
         if not _ends_sentence(paragraph, match.start(1), match.group(1)):
             continue
