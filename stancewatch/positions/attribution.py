@@ -80,6 +80,17 @@ class Frame:
         return self.source is not None and (self.source.actor == actor or actor in self.partners)
 
 
+# Small patterns of the functions below, compiled once.
+#: What joins the members of a list of names: a comma, "and" or both.
+LIST_JOINER = re.compile(r"\s*(?:,|and|,\s*and)\s*")
+_INVERSION_GAP = re.compile(r"\s+(?:on \w+\s+)?")
+_AFTER_QUOTE_OR_COMMA = re.compile(r"[,\"”]\s*$")
+_DEFINITE_BEFORE = re.compile(r"\bthe\s+(?:\w+\s+)?$", re.IGNORECASE)
+_CLAUSE_PUNCT = re.compile(r"[,;:]")
+_RELATIVE_WORD = re.compile(r"\b(?:that|which|who)\b")
+_PHRASE_END = re.compile(r",|;|\.\s|\.$")
+
+
 def find_frames(text: str, mentions: Sequence[Mention]) -> list[Frame]:
     """Reporting frames in one sentence ("X said ...", "..., said X", "according to X")."""
     frames: list[Frame] = []
@@ -138,7 +149,7 @@ def _partners(text: str, mentions: Sequence[Mention], source: Mention) -> tuple[
     out: list[str] = []
     current = source
     for m in reversed([m for m in mentions if m.end <= source.start and m.actor]):
-        if not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[m.end : current.start]):
+        if not LIST_JOINER.fullmatch(text[m.end : current.start]):
             break
         out.append(m.actor or "")
         current = m
@@ -162,7 +173,7 @@ def _verb_frame(text: str, mentions: Sequence[Mention], start: int, end: int) ->
     head = text[clause_start:start]
     # Inverted: '"...," said Netanyahu' / '..., a Hamas official said.' after a quote or comma.
     after = text[end : end + 90]
-    inverted = re.match(r"\s+(?:on \w+\s+)?", after) is not None and re.search(r"[,\"”]\s*$", head)
+    inverted = _INVERSION_GAP.match(after) is not None and _AFTER_QUOTE_OR_COMMA.search(head)
     if inverted:
         source = _first_mention(mentions, end, min(len(text), end + 90))
         if source is not None and not source.possessive:
@@ -181,7 +192,7 @@ def _verb_frame(text: str, mentions: Sequence[Mention], start: int, end: int) ->
     if unnamed and (source is None or unnamed.end() + clause_start <= source.start - 12):
         # "sources close to Hamas said" is unnamed; "spokesperson He Yuning said" is named.
         near = _first_mention(mentions, clause_start + unnamed.end(), start)
-        definite = re.search(r"\bthe\s+(?:\w+\s+)?$", head[: unnamed.start()], re.IGNORECASE)
+        definite = _DEFINITE_BEFORE.search(head[: unnamed.start()])
         if _OFFICIAL.match(unnamed.group(0)) and (near is not None or definite):
             # "a senior official of the group said", "the official said" (named before): the
             # actor's own official speaks.
@@ -232,17 +243,15 @@ def content_span(text: str, subject_start: int, verb_end: int) -> tuple[int, int
     """Where the reported content lies: after the verb, or before the speaker when the
     attribution closes the sentence ("France has agreed ..., a German official said.")."""
     comma = text.rfind(",", 0, subject_start)
-    tail = re.split(r"[,;:]", text[verb_end:], maxsplit=1)[0]
-    relative = (
-        re.search(r"\b(?:that|which|who)\b", text[comma:subject_start]) if comma > 0 else None
-    )
+    tail = _CLAUSE_PUNCT.split(text[verb_end:], maxsplit=1)[0]
+    relative = _RELATIVE_WORD.search(text[comma:subject_start]) if comma > 0 else None
     if comma > 0 and not relative and _CLOSING_TAIL.match(tail):
         return 0, comma
     return verb_end, len(text)
 
 
 def _phrase_end(text: str, start: int) -> int:
-    m = re.search(r",|;|\.\s|\.$", text[start:])
+    m = _PHRASE_END.search(text[start:])
     return start + m.start() if m else len(text)
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from stancewatch.positions import cues
-from stancewatch.positions.attribution import REPORTING_VERBS, frame_at
+from stancewatch.positions.attribution import LIST_JOINER, REPORTING_VERBS, frame_at
 from stancewatch.positions.issues import IssueMention
 from stancewatch.positions.mentions import AGENT_NOUNS, Mention
 from stancewatch.positions.objects import PASSIVE_BY
@@ -71,6 +71,13 @@ _JUDGING_VERB = re.compile(
 
 _POSSESSOR_GAP = re.compile(r"^(?:['’]s?)?\s+(?:[\w-]+\s+){0,2}$")
 
+# Small patterns of the functions below, compiled once.
+_ADVERB_GAP = re.compile(r"\s*(?:\w+ly\s+)?")
+_WITH_BEFORE = re.compile(r"\bwith\s+$")
+_BY_BEFORE = re.compile(r"\bby\s+$")
+_ADVERB_ONLY = re.compile(r"(?:(?:also|then|instead|\w+ly)\s*)?")
+_SOURCE_PREPOSITION = re.compile(r"\s+(?:from|of|for)\s+")
+
 
 def find_holders(
     text: str, start: int, end: int, cue: cues.Cue | None, unit: Unit
@@ -101,8 +108,8 @@ def find_holders(
     if before and cue is not None and cue.text.lower().endswith("ing"):
         # "..., with the European Commission insisting ...": the absolute clause's subject.
         gap = text[before[-1].end : start]
-        if re.fullmatch(r"\s*(?:\w+ly\s+)?", gap) and re.search(
-            r"\bwith\s+$", text[max(0, before[-1].start - 6) : before[-1].start]
+        if _ADVERB_GAP.fullmatch(gap) and _WITH_BEFORE.search(
+            text[max(0, before[-1].start - 6) : before[-1].start]
         ):
             return [before[-1]]
     relative = _NONRESTRICTIVE.search(text, clause_start, start)
@@ -114,7 +121,7 @@ def find_holders(
         return []
     subjects = [m for m in before if m.subject]
     gerund = cue is not None and cue.text.lower().endswith("ing")
-    if subjects and gerund and re.search(r"\bby\s+$", text[clause_start:start]):
+    if subjects and gerund and _BY_BEFORE.search(text[clause_start:start]):
         # "Boeing angered union leaders by presenting an offer": the means clause shares the
         # main verb's subject, not the object just before it.
         return coordinated(text, subjects)
@@ -138,7 +145,7 @@ def find_holders(
             return with_coordinated_subject(text, speakers)
         return found
     head = text[clause_start:start].strip(" \"“'‘")
-    if clause_start > 0 and re.fullmatch(r"(?:(?:also|then|instead|\w+ly)\s*)?", head):
+    if clause_start > 0 and _ADVERB_ONLY.fullmatch(head):
         # "... does not demand X but stipulates Y": the verb shares the earlier subject.
         earlier = [m for m in mentions if m.end <= clause_start]
         if (
@@ -155,11 +162,7 @@ def find_holders(
             return with_coordinated_subject(
                 text,
                 rest[:1]
-                + [
-                    m
-                    for m in rest[1:]
-                    if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[rest[0].end : m.start])
-                ],
+                + [m for m in rest[1:] if LIST_JOINER.fullmatch(text[rest[0].end : m.start])],
             )
     if not head and cue is not None and cue.text.lower().endswith("ing"):
         comma = text.find(",", end)
@@ -218,7 +221,7 @@ def attached(text: str, obj: IssueMention, mentions: Sequence[Mention]) -> list[
     ):
         return with_coordinated_subject(text, before)
     after = [m for m in named if m.start >= obj.end]
-    if after and re.fullmatch(r"\s+(?:from|of|for)\s+", text[obj.end : after[0].start]):
+    if after and _SOURCE_PREPOSITION.fullmatch(text[obj.end : after[0].start]):
         return coordinated(text, after)
     return []
 

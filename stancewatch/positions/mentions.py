@@ -54,6 +54,9 @@ _PRONOUN_FINDER = PrefixedRegex(
     r"(?![\w-])",
 )
 
+# Small patterns of the functions below, compiled once.
+_WORD_BEFORE_CONJUNCTION = re.compile(r"([\w'’.-]+),?\s+(?:and|or)\s+$")
+
 
 class Mention(NamedTuple):
     """A place in a sentence that names an actor (or a pronoun that may refer to one).
@@ -302,7 +305,7 @@ def _coordinated_subject(text: str, start: int, end: int) -> bool:
     # "X and Y agreed" only when X itself is a subject: not after a preposition ("after X and
     # Y agreed" tells of an earlier event), except as _subject_after_preposition allows.
     head = text[:start]
-    prev = re.search(r"([\w'’.-]+),?\s+(?:and|or)\s+$", head)
+    prev = _WORD_BEFORE_CONJUNCTION.search(head)
     if prev is None:
         return False
     before_prev = head[: prev.start()]

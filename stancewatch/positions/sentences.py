@@ -110,6 +110,10 @@ class Sentence:
     paragraph: int  # position of its paragraph, from 0
 
 
+# Small patterns of the functions below, compiled once.
+_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+
+
 def strip_dateline(text: str) -> str:
     """Remove a leading dateline ("GAZA CITY, March 3 (Reuters) -") from a paragraph."""
     match = _DATELINE.match(text)
@@ -131,7 +135,7 @@ def _ends_sentence(text: str, dot_at: int, punct: str) -> bool:
     if word.lower().rstrip(".") in _ABBREVIATIONS:
         return False
     # A single initial ("John F. Kennedy") or dotted initials ("U.S", "D.C").
-    return not re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word)
+    return not _INITIALS.fullmatch(word)
 
 
 def split_paragraph(paragraph: str) -> list[str]:

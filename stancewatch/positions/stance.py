@@ -132,6 +132,9 @@ _NEWS = re.compile(
     re.IGNORECASE,
 )
 
+# Small patterns of the functions below, compiled once.
+_CONDITION_CLAUSE_END = re.compile(r"[;:,]\s|\.\s|\.$|\s[—–-]\s")
+
 
 def modal_before(text: str, start: int, window: int = 40) -> str | None:
     """The modal just before an action: 'neg' (won't), 'must', 'hedge' (may), 'will' or None."""
@@ -220,7 +223,7 @@ def condition_after(text: str, start: int) -> tuple[str, str] | None:
         return None
     kind = "only" if m.group("only") else "until"
     tail = text[m.start() :]
-    clause = re.split(r"[;:,]\s|\.\s|\.$|\s[—–-]\s", tail, maxsplit=1)[0]
+    clause = _CONDITION_CLAUSE_END.split(tail, maxsplit=1)[0]
     return kind, clause.strip()
 
 

@@ -69,6 +69,10 @@ _PLAN_VERBS = (
 )
 
 
+# "only if" and "as long as" open a condition of a stance, not a hypothesis.
+_OWN_CONDITION = re.compile(r"(?:only|as long as|even) if\s+(?:[\w'’-]+\s+){0,6}$", re.I)
+
+
 def plan_content(text: str, start: int) -> bool:
     """Whether a position sits in what a plan provides for ("a truce during which forces
     would withdraw", "During that stage, both sides would negotiate")."""
@@ -87,12 +91,16 @@ def plan_content(text: str, start: int) -> bool:
 
 def hypothetical(text: str, start: int) -> bool:
     """Whether a cue sits in an if-clause or a reported rumour ("reports that X accepted")."""
-    if _FRONTED_WHEN.match(text[:start]):
+    if _FRONTED_WHEN.match(text, 0, start):
         return True  # "When the parties are ready to stop this war, we will be there"
-    when = _WHEN_SUBJECT_IS.search(text, max(0, start - 60), start)
-    if when is not None and (when.group("ready") or _READINESS.match(text, start)):
-        return True  # "we will meet the guild once it is willing to bargain": a condition
-    if _HYPOTHETICAL_WORDS.absent(text[max(0, start - 60) : start]):
+    window = text[max(0, start - 60) : start]
+    # "when" and "once" have no letters that case folding maps from other scripts.
+    low = window.lower()
+    if "when" in low or "once" in low:
+        when = _WHEN_SUBJECT_IS.search(text, max(0, start - 60), start)
+        if when is not None and (when.group("ready") or _READINESS.match(text, start)):
+            return True  # "we will meet the guild once it is willing to bargain": a condition
+    if _HYPOTHETICAL_WORDS.absent(window):
         return False
     clause_start = 0
     for b in CLAUSE_BREAK.finditer(text, 0, start):
@@ -100,5 +108,4 @@ def hypothetical(text: str, start: int) -> bool:
     head = text[max(clause_start, start - 60) : start]
     if not _HYPOTHETICAL.search(head):
         return False
-    # "only if" and "as long as" conditions belong to a stance, not a hypothesis.
-    return re.search(r"(?:only|as long as|even) if\s+(?:[\w'’-]+\s+){0,6}$", head, re.I) is None
+    return _OWN_CONDITION.search(head) is None
