@@ -18,6 +18,13 @@ _DOCUMENT = (
     + r")s?"
 )
 
+
+def may_name_document(text: str) -> bool:
+    """A cheap pre-check: whether a sentence may name a document (most do not)."""
+    low = text.lower()
+    return any(noun in low for noun in DOCUMENT_NOUNS)
+
+
 # "a joint statement of European leaders", "the memorandum from Moscow", "a declaration signed
 # by A, B and C": the document, then its authors.
 _OF_AUTHORS = re.compile(

@@ -89,7 +89,7 @@ class Engine:
 
     @property
     def offers(self) -> frozenset[str]:
-        """The names the seed documents give offers ("Hamas's offer", "the Paris framework"):
+        """The names the seed documents give offers ("Hamas's offer", "the July proposal"):
         a stance on an offer named otherwise is on a new object, with no baseline."""
         return self._load_offers()
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from stancewatch.positions import cues
 from stancewatch.positions.attribution import LIST_JOINER, REPORTING_VERBS, frame_at
 from stancewatch.positions.issues import IssueMention
-from stancewatch.positions.mentions import AGENT_NOUNS, Mention
+from stancewatch.positions.mentions import AGENT_NOUNS, LIST_ITEM, Mention
 from stancewatch.positions.objects import PASSIVE_BY
 from stancewatch.positions.units import CLAUSE_BREAK, Unit
 
@@ -259,7 +259,7 @@ def possessor(text: str, start: int, mentions: Sequence[Mention]) -> Mention | N
 # Jordan, Turkey and Qatar"), an aside on the member before ("the Troika - France, Germany and
 # the UK - and the US"), or a body's people ("Trump and the leaders of Egypt").
 # Names the watchlist does not know, standing in a list between watchlisted ones.
-_UNLISTED = r"(?:(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:,|,?\s+and)\s+){0,8}"
+_UNLISTED = rf"(?:{LIST_ITEM}\s*(?:,|,?\s+and)\s+){{0,8}}"
 LIST_GAP = re.compile(
     r"\s*(?:[-–—]\s+[^-–—]{1,80}?\s+[-–—]\s*|\([^()]{1,80}\)\s*)?(?:,|and|or|,\s*and)\s*"
     + _UNLISTED

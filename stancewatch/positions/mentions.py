@@ -254,8 +254,9 @@ _PEOPLE_OF = re.compile(
 )
 
 
-_LIST_ITEM = r"(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
-_LIST_HEAD = re.compile(rf"(?:{_LIST_ITEM}\s*(?:,|,?\s+and|,?\s+or)\s+)*(?:{_LIST_ITEM})?$")
+#: A capitalised name as it stands in a list, known to the watchlist or not ("the Troika").
+LIST_ITEM = r"(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+_LIST_HEAD = re.compile(rf"(?:{LIST_ITEM}\s*(?:,|,?\s+and|,?\s+or)\s+)*(?:{LIST_ITEM})?$")
 _KNOWN_AS = re.compile(
     r",\s+(?:(?:collectively|jointly|also|commonly)\s+)?(?:known|referred to)\s+as\s+$",
     re.IGNORECASE,

@@ -28,6 +28,7 @@ _NUMBER = r"\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 # "the 20-point plan", "a six point proposal": a numbered document. A duration ("a 30-day
 # ceasefire", "a four-year deal") is a term of the deal, like an amount, not another deal.
 _NUMBERED = re.compile(rf"^({_NUMBER})[-\s]points?$", re.IGNORECASE)
+_NUMBER_WORD = re.compile(_NUMBER, re.IGNORECASE)
 _MONTHS = "|".join(MONTHS)
 # "the July proposal", "the May 31 framework", "the January 2025 agreement".
 _DATED = re.compile(rf"^(?:{_MONTHS})$|^(?:19|20)\d\d$")
@@ -94,7 +95,7 @@ def offer_names(
     for start, end, word in words:
         bare = word[:-2] if word.endswith(("'s", "’s")) else word
         numbered = _NUMBERED.match(f"{pending} {word}" if pending else word)
-        pending = word if re.fullmatch(_NUMBER, word, re.IGNORECASE) else ""
+        pending = word if _NUMBER_WORD.fullmatch(word) else ""
         if numbered:
             count = numbered.group(1).lower()
             names.append(f"numbered:{_NUMBER_WORDS.get(count, count)}-point")

@@ -16,7 +16,7 @@ from stancewatch.positions.attribution import (
     quote_depths,
 )
 from stancewatch.positions.claims import headline_speaker
-from stancewatch.positions.documents import DOCUMENT_NOUNS, authors_named, document_frames
+from stancewatch.positions.documents import authors_named, document_frames, may_name_document
 from stancewatch.positions.issues import IssueFinder, IssueMention
 from stancewatch.positions.matching import TermScanner
 from stancewatch.positions.mentions import Mention, MentionFinder
@@ -118,7 +118,7 @@ class Reader:
         return Reading(tuple(statements), relatedness, True)
 
     def offers_named(self, text: str) -> frozenset[str]:
-        """Every name any offer carries in a text ("the Paris framework", "Hamas's offer"):
+        """Every name any offer carries in a text ("the July proposal", "Hamas's offer"):
         read from the seed documents, the offers where things stood."""
         names: set[str] = set()
         for sentence in split_sentences(text):
@@ -155,7 +155,8 @@ class Reader:
                     continue
                 resolved.append(discourse.resolve(m, unit.index, resolved, None))
             unit.mentions = resolved
-            document = (bool(resolved) or (needed and bool(authors))) and _names_document(unit.text)
+            speakers_known = bool(resolved) or (needed and bool(authors))
+            document = speakers_known and may_name_document(unit.text)
             named_authors = authors_named(unit.text, resolved) if document and resolved else []
             authors = named_authors or authors
             if needed:
@@ -251,12 +252,6 @@ _SPEECH_VERB_NEAR_QUOTE = re.compile(
 def _attributed(run: Sequence[Unit]) -> bool:
     """Whether a quote names a speaker of its own, watchlisted or not ("…," said the CEO)."""
     return any(u.frames or _SPEECH_VERB_NEAR_QUOTE.search(u.text) for u in run)
-
-
-def _names_document(text: str) -> bool:
-    """A cheap pre-check: whether a sentence may name a document (most do not)."""
-    low = text.lower()
-    return any(noun in low for noun in DOCUMENT_NOUNS)
 
 
 _QUOTED_SPAN = re.compile(r"[“\"]([^”\"]*)[”\"]")
